@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/triage-oss/triage/internal/classify"
+	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/httpapi"
+	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/pipeline"
+	"github.com/triage-oss/triage/internal/postgres"
+)
+
+// API is the HTTP server process.
+type API struct {
+	Pool    *pgxpool.Pool
+	Handler http.Handler
+	Logger  *slog.Logger
+	addr    string
+}
+
+// NewAPI opens the database (refusing one that is behind) and builds the
+// HTTP handler.
+func NewAPI(ctx context.Context, cfg config.Config, log *slog.Logger) (*API, error) {
+	pool, err := OpenDatabase(ctx, cfg.DatabaseURL, 0)
+	if err != nil {
+		return nil, err
+	}
+	a, err := newAPI(pool, cfg, log)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, error) {
+	inserter, err := pipeline.NewClient(pool, pipeline.ClientConfig{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	h := httpapi.New(httpapi.Config{
+		Ingester:        pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts}),
+		Items:           items.NewStore(pool),
+		Classifications: classify.NewStore(pool),
+		Ready: func(ctx context.Context) error {
+			return postgres.CheckCurrent(ctx, pool)
+		},
+		Logger: log,
+	})
+	return &API{Pool: pool, Handler: h, Logger: log, addr: cfg.Addr}, nil
+}
+
+// Run serves until ctx is cancelled, then drains connections for up to 10s.
+// ready, when not nil, receives the listening address once it listens.
+func (a *API) Run(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (TRIAGE_ADDR): %w", a.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	a.Logger.Info("api listening", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database pool.
+func (a *API) Close() { a.Pool.Close() }

@@ -1,0 +1,205 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/require"
+
+	"github.com/triage-oss/triage/internal/app"
+	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/llm"
+	"github.com/triage-oss/triage/internal/llm/llmtest"
+	"github.com/triage-oss/triage/internal/postgres/pgtest"
+)
+
+// fastRetry retries failed jobs after 50ms instead of River's attempt⁴ seconds.
+type fastRetry struct{}
+
+func (fastRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(50 * time.Millisecond) }
+
+type testBundle struct {
+	pool   *pgxpool.Pool
+	api    *httptest.Server
+	model  *llmtest.Server
+	cancel context.CancelFunc
+	done   chan error
+}
+
+type setupOpts struct {
+	backend     string
+	handler     llmtest.Handler
+	maxAttempts int
+	llmTimeout  time.Duration
+}
+
+// setup runs the real API and worker against a fresh schema and a fake
+// model server speaking the backend's wire protocol.
+func setup(t *testing.T, o setupOpts) *testBundle {
+	t.Helper()
+	schema := pgtest.NewSchema(t)
+	cfg := config.Default()
+	cfg.DatabaseURL = schema.URL
+	cfg.Backend = o.backend
+	cfg.MaxAttempts = max(o.maxAttempts, 3)
+	cfg.LLMTimeout = max(o.llmTimeout, 5*time.Second)
+	cfg.LogLevel = "warn"
+	b := &testBundle{done: make(chan error, 1)}
+	switch o.backend {
+	case llm.BackendOpenAI:
+		b.model = llmtest.NewOpenAI(t, o.handler)
+		cfg.OpenAIBaseURL, cfg.OpenAIModel, cfg.OpenAIAPIKey = b.model.BaseURL(), "gpt-test", "sk-test"
+	case llm.BackendOllama:
+		b.model = llmtest.NewOllama(t, o.handler)
+		cfg.OllamaHost, cfg.OllamaModel = b.model.BaseURL(), "llama-test"
+	}
+	require.NoError(t, cfg.Validate(config.Need{Server: true, Backend: true}))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+
+	api, err := app.NewAPI(ctx, cfg, log)
+	require.NoError(t, err)
+	t.Cleanup(api.Close)
+	b.api = httptest.NewServer(api.Handler)
+	t.Cleanup(b.api.Close)
+	b.pool = api.Pool
+
+	worker, err := app.NewWorker(ctx, cfg, log, app.WorkerOptions{RetryPolicy: fastRetry{}, TestOnly: true})
+	require.NoError(t, err)
+	runCtx, cancel := context.WithCancel(ctx)
+	b.cancel = cancel
+	go func() { b.done <- worker.Run(runCtx) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-b.done)
+		worker.Close()
+	})
+	return b
+}
+
+func makeItems(prefix string, n int, text func(i int) string) []map[string]any {
+	out := make([]map[string]any, n)
+	for i := range out {
+		out[i] = map[string]any{
+			"channel":     []string{"x", "discord", "reddit", "forum", "email", "telegram"}[i%6],
+			"external_id": fmt.Sprintf("%s-%d", prefix, i),
+			"author":      fmt.Sprintf("user%d", i%17),
+			"text":        text(i),
+			"created_at":  "2026-11-20T09:00:00Z",
+		}
+	}
+	return out
+}
+
+var texts = []string{
+	"my photos are not working after the update, error 500 #%d",
+	"I was charged twice this month, I want a refund (order %d)",
+	"please add a dark mode, it would be nice - idea %d",
+	"love the new albums, thank you team! %d",
+	"FREE CRYPTO giveaway, send your seed phrase to claim %d",
+	"anyone watching the game tonight? %d",
+}
+
+func uniqueText(i int) string { return fmt.Sprintf(texts[i%len(texts)], i) }
+
+type ingestResult struct {
+	Created  int `json:"created"`
+	Existing int `json:"existing"`
+}
+
+func post(t *testing.T, url string, batch []map[string]any) (int, ingestResult) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"items": batch})
+	require.NoError(t, err)
+	resp, err := http.Post(url+"/v1/items", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var res ingestResult
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&res))
+	return resp.StatusCode, res
+}
+
+// waitSettled waits until n items exist and none is still waiting.
+func waitSettled(t *testing.T, pool *pgxpool.Pool, n int) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		counts := map[string]int{}
+		rows, err := pool.Query(ctx, "SELECT state, count(*) FROM items GROUP BY state")
+		require.NoError(t, err)
+		total := 0
+		for rows.Next() {
+			var s string
+			var c int
+			require.NoError(t, rows.Scan(&s, &c))
+			counts[s] = c
+			total += c
+		}
+		require.NoError(t, rows.Err())
+		if total == n && counts["received"] == 0 {
+			return counts
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("items did not settle: %v", counts)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func count(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+func TestPipelineEndToEnd(t *testing.T) {
+	t.Parallel()
+	for _, backend := range []string{llm.BackendOpenAI, llm.BackendOllama} {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, setupOpts{backend: backend, handler: llmtest.Classifier()})
+			batch := makeItems(backend, 200, uniqueText)
+			for _, part := range [][]map[string]any{batch[:100], batch[100:]} {
+				status, res := post(t, b.api.URL, part)
+				require.Equal(t, http.StatusAccepted, status)
+				require.Equal(t, ingestResult{Created: 100}, res)
+			}
+			counts := waitSettled(t, b.pool, 200)
+			require.Equal(t, map[string]int{"classified": 200}, counts)
+			require.Equal(t, 200, count(t, b.pool, "SELECT count(DISTINCT item_id) FROM classifications"))
+			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM classifications"), "no item classified twice")
+			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE outcome = 'ok' AND backend = $1", backend))
+			require.Equal(t, 200, b.model.Requests())
+			// Labels are the fake model's, stored as it answered them.
+			scams := 0
+			for i := range batch {
+				if i%len(texts) == 4 {
+					scams++
+				}
+			}
+			require.Equal(t, scams, count(t, b.pool, "SELECT count(*) FROM classifications WHERE risk = 'scam' AND intent = 'risk_signal'"))
+
+			// Redelivery creates nothing: no item, no job, no model call.
+			for _, part := range [][]map[string]any{batch[:100], batch[100:]} {
+				status, res := post(t, b.api.URL, part)
+				require.Equal(t, http.StatusOK, status)
+				require.Equal(t, ingestResult{Existing: 100}, res)
+			}
+			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM items"))
+			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM river_job WHERE kind = 'triage'"))
+			require.Equal(t, 400, count(t, b.pool, "SELECT count(*) FROM item_events"), "one received and one classified event per item")
+		})
+	}
+}

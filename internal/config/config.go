@@ -1,0 +1,268 @@
+// Package config reads Triage's settings from the environment, lets command
+// line flags override them, and validates them all at start, so that a
+// missing or wrong setting stops a process with one clear line naming it.
+// Every setting is listed in the README.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/triage-oss/triage/internal/llm"
+	"github.com/triage-oss/triage/internal/postgres"
+	"github.com/triage-oss/triage/internal/taxonomy"
+)
+
+// Config holds every setting of the Triage processes.
+type Config struct {
+	// Storage and serving.
+	DatabaseURL string // DATABASE_URL
+	Addr        string // TRIAGE_ADDR: where cmd/api listens
+
+	// The model backend and its settings.
+	Backend        string        // TRIAGE_BACKEND: openai | ollama | local
+	OpenAIBaseURL  string        // OPENAI_BASE_URL
+	OpenAIAPIKey   string        // OPENAI_API_KEY
+	OpenAIModel    string        // OPENAI_MODEL
+	OllamaHost     string        // OLLAMA_HOST
+	OllamaModel    string        // OLLAMA_MODEL
+	LLMConcurrency int           // TRIAGE_LLM_CONCURRENCY: model calls in flight per process
+	LLMTimeout     time.Duration // TRIAGE_LLM_TIMEOUT: per model request
+
+	// The pipeline.
+	ClassifyPrompt    string        // TRIAGE_PROMPT_CLASSIFY: prompt version, e.g. classify/v1
+	Topics            []string      // TRIAGE_TOPICS: comma-separated topic list
+	WorkerConcurrency int           // TRIAGE_WORKER_CONCURRENCY: triage jobs in flight per worker
+	MaxAttempts       int           // TRIAGE_MAX_ATTEMPTS: per triage job
+	DuplicateWindow   time.Duration // TRIAGE_DUPLICATE_WINDOW
+
+	// Logging.
+	LogLevel  string // TRIAGE_LOG_LEVEL: debug | info | warn | error
+	LogFormat string // TRIAGE_LOG_FORMAT: text | json
+}
+
+// Backends lists the accepted TRIAGE_BACKEND values.
+var Backends = []string{llm.BackendOpenAI, llm.BackendOllama, llm.BackendLocal}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		DatabaseURL:       postgres.DefaultURL,
+		Addr:              "127.0.0.1:8080",
+		Backend:           llm.BackendLocal,
+		OpenAIBaseURL:     "https://api.openai.com/v1",
+		OllamaHost:        "http://127.0.0.1:11434",
+		LLMConcurrency:    4,
+		LLMTimeout:        60 * time.Second,
+		ClassifyPrompt:    "classify/v1",
+		Topics:            taxonomy.DefaultTopics,
+		WorkerConcurrency: 10,
+		MaxAttempts:       6,
+		DuplicateWindow:   24 * time.Hour,
+		LogLevel:          "info",
+		LogFormat:         "text",
+	}
+}
+
+// setting binds one field to its environment variable and flag.
+type setting struct {
+	env, flag, usage string
+	value            flag.Value
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"DATABASE_URL", "database-url", "PostgreSQL URL", (*stringValue)(&c.DatabaseURL)},
+		{"TRIAGE_ADDR", "addr", "HTTP listen address (host:port)", (*stringValue)(&c.Addr)},
+		{"TRIAGE_BACKEND", "backend", "model backend: " + strings.Join(Backends, " | "), (*stringValue)(&c.Backend)},
+		{"OPENAI_BASE_URL", "openai-base-url", "OpenAI-compatible API base URL", (*stringValue)(&c.OpenAIBaseURL)},
+		{"OPENAI_API_KEY", "openai-api-key", "OpenAI API key", (*stringValue)(&c.OpenAIAPIKey)},
+		{"OPENAI_MODEL", "openai-model", "OpenAI model name", (*stringValue)(&c.OpenAIModel)},
+		{"OLLAMA_HOST", "ollama-host", "Ollama server URL", (*stringValue)(&c.OllamaHost)},
+		{"OLLAMA_MODEL", "ollama-model", "Ollama model name", (*stringValue)(&c.OllamaModel)},
+		{"TRIAGE_LLM_CONCURRENCY", "llm-concurrency", "model calls in flight per process", (*intValue)(&c.LLMConcurrency)},
+		{"TRIAGE_LLM_TIMEOUT", "llm-timeout", "timeout of one model request", (*durationValue)(&c.LLMTimeout)},
+		{"TRIAGE_PROMPT_CLASSIFY", "prompt-classify", "classify prompt version", (*stringValue)(&c.ClassifyPrompt)},
+		{"TRIAGE_TOPICS", "topics", "comma-separated topics", (*listValue)(&c.Topics)},
+		{"TRIAGE_WORKER_CONCURRENCY", "worker-concurrency", "triage jobs in flight per worker process", (*intValue)(&c.WorkerConcurrency)},
+		{"TRIAGE_MAX_ATTEMPTS", "max-attempts", "attempts per triage job before needs_human", (*intValue)(&c.MaxAttempts)},
+		{"TRIAGE_DUPLICATE_WINDOW", "duplicate-window", "how far back exact duplicates are looked for", (*durationValue)(&c.DuplicateWindow)},
+		{"TRIAGE_LOG_LEVEL", "log-level", "debug | info | warn | error", (*stringValue)(&c.LogLevel)},
+		{"TRIAGE_LOG_FORMAT", "log-format", "text | json", (*stringValue)(&c.LogFormat)},
+	}
+}
+
+// Load returns the default configuration overridden by the environment
+// (read with getenv, normally os.Getenv). It fails on a value that does not
+// parse; call Validate once flags are applied.
+func Load(getenv func(string) string) (Config, error) {
+	c := Default()
+	for _, s := range c.settings() {
+		v := getenv(s.env)
+		if v == "" {
+			continue
+		}
+		if err := s.value.Set(v); err != nil {
+			return c, fmt.Errorf("%s=%q: %w", s.env, v, err)
+		}
+	}
+	return c, nil
+}
+
+// RegisterFlags adds one flag per setting to fs, defaulting to the current
+// (environment) values, so flags override the environment.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	for _, s := range c.settings() {
+		fs.Var(s.value, s.flag, s.usage+" (env "+s.env+")")
+	}
+}
+
+// Need says which settings a process uses, so Validate checks only those.
+type Need struct {
+	Server  bool // TRIAGE_ADDR
+	Backend bool // the model backend settings
+}
+
+// Validate checks the settings a process needs and returns the first
+// problem as one line naming the variable.
+func (c *Config) Validate(need Need) error {
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if need.Server {
+		if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+			return fmt.Errorf("TRIAGE_ADDR=%q: want host:port, such as 127.0.0.1:8080", c.Addr)
+		}
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		return fmt.Errorf("TRIAGE_LOG_LEVEL=%q: must be one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("TRIAGE_LOG_FORMAT=%q: must be text or json", c.LogFormat)
+	}
+	if _, err := taxonomy.New(c.Topics); err != nil {
+		return fmt.Errorf("TRIAGE_TOPICS: %w", err)
+	}
+	for _, n := range []struct {
+		env string
+		v   int
+	}{{"TRIAGE_LLM_CONCURRENCY", c.LLMConcurrency}, {"TRIAGE_WORKER_CONCURRENCY", c.WorkerConcurrency}, {"TRIAGE_MAX_ATTEMPTS", c.MaxAttempts}} {
+		if n.v < 1 || n.v > 10000 {
+			return fmt.Errorf("%s=%d: must be between 1 and 10000", n.env, n.v)
+		}
+	}
+	if c.LLMTimeout <= 0 || c.DuplicateWindow < 0 {
+		return errors.New("TRIAGE_LLM_TIMEOUT must be positive and TRIAGE_DUPLICATE_WINDOW not negative")
+	}
+	if need.Backend {
+		return c.validateBackend()
+	}
+	return nil
+}
+
+func (c *Config) validateBackend() error {
+	switch c.Backend {
+	case llm.BackendOpenAI:
+		if err := checkHTTPURL(c.OpenAIBaseURL); err != nil {
+			return fmt.Errorf("OPENAI_BASE_URL=%q: %w", c.OpenAIBaseURL, err)
+		}
+		if c.OpenAIModel == "" {
+			return errors.New("OPENAI_MODEL is required with TRIAGE_BACKEND=openai (for example gpt-4o-mini)")
+		}
+		if c.OpenAIAPIKey == "" && strings.Contains(c.OpenAIBaseURL, "api.openai.com") {
+			return errors.New("OPENAI_API_KEY is required with TRIAGE_BACKEND=openai and the default OPENAI_BASE_URL")
+		}
+	case llm.BackendOllama:
+		if err := checkHTTPURL(c.OllamaHost); err != nil {
+			return fmt.Errorf("OLLAMA_HOST=%q: %w", c.OllamaHost, err)
+		}
+		if c.OllamaModel == "" {
+			return errors.New("OLLAMA_MODEL is required with TRIAGE_BACKEND=ollama (for example llama3.1:8b)")
+		}
+	case llm.BackendLocal:
+	default:
+		return fmt.Errorf("TRIAGE_BACKEND=%q: must be one of %s", c.Backend, strings.Join(Backends, ", "))
+	}
+	return nil
+}
+
+func checkDatabaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return errors.New("want a URL such as postgres://user@host:5432/triage?sslmode=disable")
+	}
+	return nil
+}
+
+func checkHTTPURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("want an http(s) URL")
+	}
+	return nil
+}
+
+type stringValue string
+
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+func (v *stringValue) String() string     { return string(*v) }
+
+type intValue int
+
+func (v *intValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not an integer")
+	}
+	*v = intValue(n)
+	return nil
+}
+func (v *intValue) String() string {
+	if v == nil {
+		return "0"
+	}
+	return strconv.Itoa(int(*v))
+}
+
+type durationValue time.Duration
+
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("not a duration such as 30s or 5m")
+	}
+	*v = durationValue(d)
+	return nil
+}
+func (v *durationValue) String() string {
+	if v == nil {
+		return "0s"
+	}
+	return time.Duration(*v).String()
+}
+
+type listValue []string
+
+func (v *listValue) Set(s string) error {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	*v = out
+	return nil
+}
+func (v *listValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return strings.Join(*v, ",")
+}

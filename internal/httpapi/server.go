@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/triage-oss/triage/internal/apperr"
+	"github.com/triage-oss/triage/internal/classify"
+	"github.com/triage-oss/triage/internal/items"
+)
+
+// Ingester stores items and enqueues their triage (pipeline.Ingester).
+type Ingester interface {
+	Ingest(ctx context.Context, batch []items.NewItem, actor string) ([]items.Inserted, error)
+}
+
+// ItemReader reads items and their history (items.Store).
+type ItemReader interface {
+	Get(ctx context.Context, id int64) (items.Item, error)
+	Events(ctx context.Context, itemID int64) ([]items.Event, error)
+}
+
+// ClassificationReader reads an item's current classification
+// (classify.Store).
+type ClassificationReader interface {
+	Latest(ctx context.Context, itemID int64) (classify.Stored, error)
+}
+
+// Config holds the server's dependencies.
+type Config struct {
+	Ingester        Ingester
+	Items           ItemReader
+	Classifications ClassificationReader
+	// Ready reports whether the server can do its job (database reachable,
+	// migrations current); /readyz calls it.
+	Ready func(ctx context.Context) error
+	// MaxBodyBytes bounds a request body. Defaults to DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	Logger       *slog.Logger
+	Now          func() time.Time
+}
+
+// DefaultMaxBodyBytes bounds an ingestion request: 1,000 items of typical
+// size fit comfortably; larger batches should be split.
+const DefaultMaxBodyBytes = 16 << 20
+
+// Server is the HTTP handler of cmd/api.
+type Server struct {
+	cfg Config
+	mux *http.ServeMux
+}
+
+// New returns a Server.
+func New(cfg Config) *Server {
+	cfg.MaxBodyBytes = cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.mux.HandleFunc("POST /v1/items", s.handleIngest)
+	s.mux.HandleFunc("GET /v1/items/{id}", s.handleGetItem)
+	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
+	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
+	return s
+}
+
+// ServeHTTP serves a request, turning a panic into a logged 500.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.cfg.Logger.ErrorContext(r.Context(), "panic serving request", "panic", p, "stack", string(debug.Stack()))
+			writeError(rec, r, s.cfg.Logger, apperr.Errorf(apperr.EINTERNAL, "panic: %v", p))
+		}
+		s.cfg.Logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration", time.Since(start))
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.cfg.Ready(ctx); err != nil {
+		w.Header().Set("Retry-After", RetryAfterSeconds)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,75 @@
+package items
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// Item is one message from one channel.
+type Item struct {
+	ID int64 `json:"id"`
+
+	// Where it came from; (Channel, ExternalID) identifies it uniquely.
+	Channel    string          `json:"channel"`
+	ExternalID string          `json:"external_id"`
+	Author     string          `json:"author"`
+	URL        string          `json:"url,omitempty"`
+	ThreadID   string          `json:"thread_id,omitempty"`
+	ParentID   string          `json:"parent_id,omitempty"`
+	Metadata   json.RawMessage `json:"metadata"`
+
+	// What it says, exactly as received.
+	Text string `json:"text"`
+
+	// Where it stands.
+	State       State  `json:"state"`
+	StateReason string `json:"state_reason,omitempty"`
+	DuplicateOf *int64 `json:"duplicate_of,omitempty"`
+
+	CreatedAt  time.Time `json:"created_at"`  // posted on the channel
+	ReceivedAt time.Time `json:"received_at"` // accepted by Triage
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// State is where an item stands. An item is always in exactly one state.
+type State string
+
+// States.
+const (
+	// StateReceived: stored and queued for triage.
+	StateReceived State = "received"
+	// StateClassified: labelled by a model; the next stages pick it up.
+	StateClassified State = "classified"
+	// StateDuplicate: the same text as an earlier item it points to
+	// (DuplicateOf); it is handled with that item.
+	StateDuplicate State = "duplicate"
+	// StateNeedsHuman: automation could not handle it (a model failed for
+	// good or answered garbage); StateReason says why.
+	StateNeedsHuman State = "needs_human"
+)
+
+// States lists every state.
+var States = []State{StateReceived, StateClassified, StateDuplicate, StateNeedsHuman}
+
+// Event is one change of an item's state.
+type Event struct {
+	ID     int64           `json:"id"`
+	ItemID int64           `json:"item_id"`
+	From   *State          `json:"from,omitempty"` // nil for the first event
+	To     State           `json:"to"`
+	Reason string          `json:"reason,omitempty"`
+	Actor  string          `json:"actor"`
+	Detail json.RawMessage `json:"detail,omitempty"`
+	At     time.Time       `json:"at"`
+}
+
+// Channel names accepted by ingestion.
+var Channels = []string{
+	"x", "instagram", "tiktok", "facebook", "youtube", "threads", "bluesky", "mastodon",
+	"discord", "telegram", "whatsapp", "slack", "reddit", "forum", "email", "sms",
+	"app_review", "webhook",
+}
+
+// ValidChannel reports whether name is a known channel.
+func ValidChannel(name string) bool { return slices.Contains(Channels, name) }

@@ -1,0 +1,66 @@
+-- Queries of the items store. Each statement is named by the line before it.
+
+-- name: InsertItems
+-- Inserts the new items of a batch and their first event in one statement;
+-- rows whose (channel, external_id) already exists are skipped.
+WITH input AS (
+    SELECT *
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                $7::text[], $8::text[], $9::bytea[], $10::timestamptz[])
+        AS t (channel, external_id, author, url, thread_id, parent_id, metadata, text, text_hash, created_at)
+), inserted AS (
+    INSERT INTO items (channel, external_id, author, url, thread_id, parent_id, metadata, text, text_hash,
+                       created_at, received_at, updated_at)
+    SELECT channel, external_id, author, url, thread_id, parent_id, metadata::jsonb, text, text_hash,
+           created_at, $11, $11
+    FROM input
+    ON CONFLICT (channel, external_id) DO NOTHING
+    RETURNING id, channel, external_id
+), events AS (
+    INSERT INTO item_events (item_id, from_state, to_state, actor, at)
+    SELECT id, NULL, 'received', $12, $11 FROM inserted
+)
+SELECT id, channel, external_id FROM inserted;
+
+-- name: LookupByKeys
+SELECT id, channel, external_id, state
+FROM items
+WHERE (channel, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]));
+
+-- name: GetItem
+SELECT id, channel, external_id, author, url, thread_id, parent_id, metadata, text,
+       state, state_reason, duplicate_of, created_at, received_at, updated_at
+FROM items
+WHERE id = $1;
+
+-- name: ListEvents
+SELECT id, item_id, from_state, to_state, reason, actor, detail, at
+FROM item_events
+WHERE item_id = $1
+ORDER BY id;
+
+-- name: Transition
+-- Moves an item from an expected state to another and records the event;
+-- returns no row when the item is not in the expected state.
+WITH updated AS (
+    UPDATE items
+    SET state = $3, state_reason = $4, duplicate_of = coalesce($5, duplicate_of), updated_at = $7
+    WHERE id = $1 AND state = $2
+    RETURNING id
+)
+INSERT INTO item_events (item_id, from_state, to_state, reason, actor, detail, at)
+SELECT id, $2, $3, $4, $6, $8, $7 FROM updated
+RETURNING id;
+
+-- name: FindDuplicate
+-- The earliest item of the same channel with the same normalized text
+-- received within the window, resolved to the item it duplicates if any.
+SELECT coalesce(o.duplicate_of, o.id)
+FROM items i
+JOIN items o ON o.text_hash = i.text_hash AND o.channel = i.channel AND o.id < i.id
+WHERE i.id = $1 AND o.received_at >= $2
+ORDER BY o.id
+LIMIT 1;
+
+-- name: CountByState
+SELECT state, count(*) FROM items GROUP BY state;

@@ -1,0 +1,91 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/triage-oss/triage/internal/apperr"
+	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/postgres"
+)
+
+// DefaultMaxAttempts is how many times a triage job runs before its item is
+// handed to a human. With River's backoff (attempt⁴ seconds) six attempts
+// span about 16 minutes.
+const DefaultMaxAttempts = 6
+
+// IngestConfig configures an Ingester.
+type IngestConfig struct {
+	// MaxAttempts of each triage job. Defaults to DefaultMaxAttempts.
+	MaxAttempts int
+	// Now is the clock. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Ingester stores new items and enqueues their triage jobs atomically.
+type Ingester struct {
+	pool   *pgxpool.Pool
+	river  *river.Client[pgx.Tx]
+	config IngestConfig
+}
+
+// NewIngester returns an Ingester. client may be an insert-only River client.
+func NewIngester(pool *pgxpool.Pool, client *river.Client[pgx.Tx], cfg IngestConfig) *Ingester {
+	cfg.MaxAttempts = cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Ingester{pool: pool, river: client, config: cfg}
+}
+
+// Ingest stores the items of batch that are new and enqueues one triage job
+// per new item, all in one transaction: either everything is stored or
+// nothing is. Items must have been validated (items.DecodeBatch does it).
+// actor names the source in the items' history ("api", "cli", a channel
+// adapter). It returns one result per input item, in order; a redelivered
+// item returns the existing one with Created false.
+//
+// A database that cannot be reached gives an EUNAVAILABLE error.
+func (in *Ingester) Ingest(ctx context.Context, batch []items.NewItem, actor string) ([]items.Inserted, error) {
+	var out []items.Inserted
+	err := pgx.BeginFunc(ctx, in.pool, func(tx pgx.Tx) error {
+		var err error
+		out, err = items.NewStore(tx).Insert(ctx, batch, actor, in.config.Now())
+		if err != nil {
+			return err
+		}
+		return in.enqueue(ctx, tx, out)
+	})
+	if err != nil {
+		if postgres.IsUnavailable(err) {
+			return nil, &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "database unavailable, nothing was stored; retry later", Err: err}
+		}
+		return nil, fmt.Errorf("ingest %d items: %w", len(batch), err)
+	}
+	return out, nil
+}
+
+func (in *Ingester) enqueue(ctx context.Context, tx pgx.Tx, res []items.Inserted) error {
+	params := make([]river.InsertManyParams, 0, len(res))
+	for _, r := range res {
+		if r.Created {
+			params = append(params, river.InsertManyParams{
+				Args:       TriageArgs{ItemID: r.ID},
+				InsertOpts: &river.InsertOpts{MaxAttempts: in.config.MaxAttempts},
+			})
+		}
+	}
+	if len(params) == 0 {
+		return nil
+	}
+	if _, err := in.river.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("enqueue triage jobs: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/triage-oss/triage/internal/apperr"
+	"github.com/triage-oss/triage/internal/classify"
+	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/llm"
+)
+
+// Classifier labels an item (classify.LLM, the local model, a cascade).
+type Classifier interface {
+	Classify(ctx context.Context, in classify.Input) (classify.Result, error)
+}
+
+// Defaults of WorkerConfig.
+const (
+	DefaultDuplicateWindow = 24 * time.Hour
+	DefaultMaxSnoozes      = 30
+	DefaultJobTimeout      = 3 * time.Minute
+	// DefaultRateLimitWait is the wait after a 429 without Retry-After.
+	DefaultRateLimitWait = 5 * time.Second
+)
+
+// WorkerConfig configures a TriageWorker.
+type WorkerConfig struct {
+	// DuplicateWindow is how far back an exact duplicate is looked for.
+	// Defaults to DefaultDuplicateWindow.
+	DuplicateWindow time.Duration
+	// MaxSnoozes bounds how often a job waits out a 429 without spending
+	// an attempt; past it, 429s count as failed attempts. Defaults to
+	// DefaultMaxSnoozes.
+	MaxSnoozes int
+	// JobTimeout bounds one attempt, repair call included. Defaults to
+	// DefaultJobTimeout.
+	JobTimeout time.Duration
+	// RateLimitWait is the wait after a 429 that named none. Defaults to
+	// DefaultRateLimitWait.
+	RateLimitWait time.Duration
+	Logger        *slog.Logger
+	Now           func() time.Time
+}
+
+func (c WorkerConfig) withDefaults() WorkerConfig {
+	c.DuplicateWindow = cmp.Or(c.DuplicateWindow, DefaultDuplicateWindow)
+	c.MaxSnoozes = cmp.Or(c.MaxSnoozes, DefaultMaxSnoozes)
+	c.JobTimeout = cmp.Or(c.JobTimeout, DefaultJobTimeout)
+	c.RateLimitWait = cmp.Or(c.RateLimitWait, DefaultRateLimitWait)
+	c.Logger = cmp.Or(c.Logger, slog.Default())
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// TriageWorker runs triage jobs.
+type TriageWorker struct {
+	river.WorkerDefaults[TriageArgs]
+
+	pool       *pgxpool.Pool
+	classifier Classifier
+	config     WorkerConfig
+}
+
+var _ river.Worker[TriageArgs] = (*TriageWorker)(nil)
+
+// NewTriageWorker returns a worker classifying with classifier and storing
+// results in pool's database.
+func NewTriageWorker(pool *pgxpool.Pool, classifier Classifier, cfg WorkerConfig) *TriageWorker {
+	return &TriageWorker{pool: pool, classifier: classifier, config: cfg.withDefaults()}
+}
+
+// Timeout bounds one attempt.
+func (w *TriageWorker) Timeout(*river.Job[TriageArgs]) time.Duration { return w.config.JobTimeout }
+
+// Work triages one item: exact duplicate → StateDuplicate; classified →
+// StateClassified; model failed for good or answered garbage →
+// StateNeedsHuman with the reason.
+func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) error {
+	log := w.config.Logger.With("item_id", job.Args.ItemID, "job_id", job.ID, "attempt", job.Attempt)
+	it, err := items.NewStore(w.pool).Get(ctx, job.Args.ItemID)
+	if apperr.CodeOf(err) == apperr.ENOTFOUND {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if it.State != items.StateReceived {
+		log.InfoContext(ctx, "item already triaged; nothing to do", "state", it.State)
+		return nil
+	}
+	orig, dup, err := items.NewStore(w.pool).FindDuplicate(ctx, it.ID, w.config.Now().Add(-w.config.DuplicateWindow))
+	if err != nil {
+		return err
+	}
+	if dup {
+		return w.complete(ctx, job, func(tx pgx.Tx) error {
+			return items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: items.StateDuplicate,
+				Reason: fmt.Sprintf("same text as item %d", orig), Actor: "worker", DuplicateOf: orig, At: w.config.Now()})
+		})
+	}
+	res, err := w.classifier.Classify(ctx, classify.Input{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text})
+	if err != nil {
+		return w.failed(ctx, log, job, err)
+	}
+	return w.complete(ctx, job, func(tx pgx.Tx) error {
+		if _, err := classify.NewStore(tx).Insert(ctx, it.ID, res); err != nil {
+			return err
+		}
+		return items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: items.StateClassified,
+			Actor: "worker", At: w.config.Now(), Detail: map[string]any{
+				"backend": res.Backend, "model": res.Model, "prompt_version": res.PromptVersion,
+				"intent": res.Labels.Intent, "risk": res.Labels.Risk, "repaired": res.Repaired,
+			}})
+	})
+}
+
+// failed decides what a classification error means for the job.
+func (w *TriageWorker) failed(ctx context.Context, log *slog.Logger, job *river.Job[TriageArgs], err error) error {
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		// Shutting down: release the job for the next worker, no attempt spent.
+		return river.JobSnooze(0)
+	case errors.Is(err, classify.ErrInvalidOutput):
+		return w.needsHuman(ctx, log, job, "model output invalid after a repair attempt: "+err.Error())
+	case errors.Is(err, llm.ErrRateLimited) && snoozes(job) < w.config.MaxSnoozes:
+		wait, ok := llm.RetryAfter(err)
+		if !ok {
+			wait = w.config.RateLimitWait
+		}
+		wait += time.Duration(rand.Int64N(int64(wait)/5 + 1)) // spread the herd
+		log.InfoContext(ctx, "model rate limited; waiting", "wait", wait)
+		return river.JobSnooze(wait)
+	case job.Attempt < job.MaxAttempts && !errors.Is(err, llm.ErrRejected):
+		log.WarnContext(ctx, "classification failed; will retry", "error", err)
+		return err
+	}
+	return w.needsHuman(ctx, log, job, fmt.Sprintf("classification failed after %d attempts: %v", job.Attempt, err))
+}
+
+func (w *TriageWorker) needsHuman(ctx context.Context, log *slog.Logger, job *river.Job[TriageArgs], reason string) error {
+	log.WarnContext(ctx, "item needs a human", "reason", reason)
+	return w.complete(ctx, job, func(tx pgx.Tx) error {
+		return items.NewStore(tx).Transition(ctx, job.Args.ItemID, items.Change{From: items.StateReceived,
+			To: items.StateNeedsHuman, Reason: reason, Actor: "worker", At: w.config.Now()})
+	})
+}
+
+// complete runs fn and completes the job in one transaction. An item that
+// another job moved first is not an error: the job is done.
+func (w *TriageWorker) complete(ctx context.Context, job *river.Job[TriageArgs], fn func(pgx.Tx) error) error {
+	err := pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+	if errors.Is(err, items.ErrStateChanged) {
+		w.config.Logger.InfoContext(ctx, "item moved by another job; nothing to do", "item_id", job.Args.ItemID)
+		return nil
+	}
+	return err
+}
+
+// snoozes returns how often the job has been snoozed, from the counter River
+// keeps in its metadata.
+func snoozes(job *river.Job[TriageArgs]) int {
+	var md struct {
+		Snoozes int `json:"snoozes"`
+	}
+	_ = json.Unmarshal(job.Metadata, &md) // absent or malformed metadata means none
+	return md.Snoozes
+}

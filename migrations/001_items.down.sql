@@ -1,0 +1,4 @@
+DROP TABLE model_calls;
+DROP TABLE classifications;
+DROP TABLE item_events;
+DROP TABLE items;
