@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"slices"
@@ -265,4 +266,24 @@ func (v *listValue) String() string {
 		return ""
 	}
 	return strings.Join(*v, ",")
+}
+
+// Parse is what every command does at start: load the environment with
+// getenv, apply the flags in args (help goes to stderr), and validate what
+// need asks for. It returns flag.ErrHelp for -h.
+func Parse(name string, args []string, getenv func(string) string, stderr io.Writer, need Need) (Config, error) {
+	cfg, err := Load(getenv)
+	if err != nil {
+		return cfg, err
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (settings are flags or environment variables; see -h)", fs.Arg(0))
+	}
+	return cfg, cfg.Validate(need)
 }

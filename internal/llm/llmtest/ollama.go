@@ -9,7 +9,8 @@ import (
 
 // NewOllama starts a fake Ollama server serving POST /api/chat (configure
 // clients with [Server.BaseURL]), answering with h (Classifier() when nil).
-// It closes when t's test ends.
+// It closes when t's test ends; t may be nil outside tests (runnable
+// examples), and then the caller calls Close.
 //
 // With "stream": false it answers one JSON object; otherwise (Ollama's
 // default) an NDJSON stream of message chunks, flushed one by one, ending

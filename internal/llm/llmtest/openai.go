@@ -4,23 +4,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 )
 
 // NewOpenAI starts a fake OpenAI chat-completions API serving
 // POST /v1/chat/completions (configure clients with [Server.BaseURL]),
-// answering with h (Classifier() when nil). It closes when t's test ends.
+// answering with h (Classifier() when nil). It closes when t's test ends;
+// t may be nil outside tests (runnable examples), and then the caller
+// calls Close.
 //
 // It answers 400 with an OpenAI error body ({"error":{"message","type",
 // "param","code"}}) when the model or messages are missing, a message is
 // not text, the temperature is outside [0,2], streaming is asked for, or the
 // response_format is not {"type":"json_schema","json_schema":{"name",
-// "strict":true,"schema":{"type":"object",...}}}: the real API accepts
-// requests without a schema, this fake does not, so that tests prove a
-// client sends one.
+// "strict":true,"schema":{"type":"object",...}}}, or the schema breaks
+// strict mode's rules (every object with "additionalProperties": false and
+// all its properties required). The real API accepts requests without a
+// schema; this fake does not, so that tests prove a client sends one.
 func NewOpenAI(t testing.TB, h Handler) *Server {
 	if t != nil {
 		t.Helper()
@@ -107,6 +112,41 @@ func (req *openaiRequest) check() string {
 		return "llmtest: response_format.json_schema.strict must be true"
 	case !objectSchema(req.ResponseFormat.JSONSchema.Schema):
 		return fmt.Sprintf("Invalid schema for response_format '%s': schema must be a JSON Schema of 'type: \"object\"'.", req.ResponseFormat.JSONSchema.Name)
+	}
+	if msg := strictProblem(req.ResponseFormat.JSONSchema.Schema); msg != "" {
+		return fmt.Sprintf("Invalid schema for response_format '%s': %s", req.ResponseFormat.JSONSchema.Name, msg)
+	}
+	return ""
+}
+
+// strictProblem applies the rules of OpenAI's strict structured outputs to
+// every object of a schema: additionalProperties false, every property
+// required. It returns the first problem found, "" when none.
+func strictProblem(schema json.RawMessage) string {
+	var root any
+	if err := json.Unmarshal(schema, &root); err != nil {
+		return err.Error()
+	}
+	return strictObject(root, "()")
+}
+
+func strictObject(v any, path string) string {
+	node, _ := v.(map[string]any)
+	props, _ := node["properties"].(map[string]any)
+	if node["type"] != "object" {
+		return ""
+	}
+	if node["additionalProperties"] != false {
+		return fmt.Sprintf("In context=%s, 'additionalProperties' is required to be supplied and to be false.", path)
+	}
+	required, _ := node["required"].([]any)
+	for _, name := range slices.Sorted(maps.Keys(props)) {
+		if !slices.Contains(required, any(name)) {
+			return fmt.Sprintf("In context=%s, 'required' is required to be supplied and to be an array including every key in properties. Missing '%s'.", path, name)
+		}
+		if msg := strictObject(props[name], path+".properties."+name); msg != "" {
+			return msg
+		}
 	}
 	return ""
 }

@@ -64,6 +64,15 @@ func TestOpenAIValidation(t *testing.T) {
 		{"bad schema name", openaiBody(func(b map[string]any) { jsonSchemaOf(b)["name"] = "triage classification" }), "json_schema.name"},
 		{"not strict", openaiBody(func(b map[string]any) { jsonSchemaOf(b)["strict"] = false }), "strict must be true"},
 		{"schema not an object", openaiBody(func(b map[string]any) { jsonSchemaOf(b)["schema"] = map[string]any{"type": "string"} }), "Invalid schema"},
+		{"strict: additional properties", openaiBody(func(b map[string]any) {
+			jsonSchemaOf(b)["schema"] = map[string]any{"type": "object", "properties": map[string]any{"a": map[string]any{"type": "string"}}, "required": []any{"a"}}
+		}), "'additionalProperties' is required"},
+		{"strict: nested property not required", openaiBody(func(b map[string]any) {
+			schema := taxonomy.Default().Schema()
+			conf := schema["properties"].(map[string]any)["confidence"].(map[string]any)
+			conf["required"] = []string{"intent"}
+			jsonSchemaOf(b)["schema"] = schema
+		}), "context=().properties.confidence"},
 		{"temperature too high", openaiBody(func(b map[string]any) { b["temperature"] = 2.5 }), "Invalid 'temperature'"},
 		{"stream", openaiBody(func(b map[string]any) { b["stream"] = true }), "does not stream"},
 		{"content parts", openaiBody(func(b map[string]any) {
