@@ -3,8 +3,10 @@ package taxonomy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -40,7 +42,7 @@ func (t *Taxonomy) Parse(data []byte) (Classification, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return Classification{}, &ValidationError{Problems: []Problem{{Field: "$", Message: "not a JSON object of the schema: " + err.Error()}}}
+		return Classification{}, &ValidationError{Problems: []Problem{decodeProblem(err)}}
 	}
 	if dec.More() {
 		return Classification{}, &ValidationError{Problems: []Problem{{Field: "$", Message: "trailing data after the JSON object"}}}
@@ -149,4 +151,23 @@ func (ps *problems) confidences(dst *Confidence, src map[string]*float64) {
 		}
 		dst.Set(f, *v)
 	}
+}
+
+// decodeProblem describes a JSON decoding error without Go type names.
+func decodeProblem(err error) Problem {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		want := typ.Type.String()
+		switch typ.Type.Kind() {
+		case reflect.Pointer:
+			want = typ.Type.Elem().Kind().String()
+		case reflect.Map:
+			want = "object"
+		}
+		return Problem{Field: typ.Field, Message: fmt.Sprintf("got a JSON %s, want a %s", typ.Value, strings.Replace(want, "float64", "number", 1))}
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return Problem{Field: strings.Trim(f, `"`), Message: "unknown field"}
+	}
+	return Problem{Field: "$", Message: "not a JSON object of the schema: " + err.Error()}
 }

@@ -143,19 +143,24 @@ func Classifier() Handler {
 	}
 }
 
-// ItemText returns the text Classifier reads from a call: the last user
-// message, narrowed to what lies between "<item>" and "</item>" when both
-// are present.
+// ItemText returns the text Classifier reads from a call: what lies between
+// "<item>" and "</item>" in the last user message that has both (so a
+// repair turn, which follows the item, still reads the item), or the last
+// user message when none has them.
 func ItemText(c Call) string {
-	text := c.LastUser()
-	_, after, ok := strings.Cut(text, "<item>")
-	if !ok {
-		return text
+	for _, m := range slices.Backward(c.Messages) {
+		if m.Role != "user" {
+			continue
+		}
+		_, after, ok := strings.Cut(m.Content, "<item>")
+		if !ok {
+			continue
+		}
+		if inner, _, ok := strings.Cut(after, "</item>"); ok {
+			return inner
+		}
 	}
-	if inner, _, ok := strings.Cut(after, "</item>"); ok {
-		return inner
-	}
-	return text
+	return c.LastUser()
 }
 
 // schemaTopics returns the topic enum of a classification schema, nil when
