@@ -31,5 +31,5 @@
 //
 // The installer works on the host it runs on: a server on another host must
 // get pgvector there, and EnsurePgvector then reports ErrPgvectorUnavailable.
-// README.md beside this file describes the same recipe for developers.
+// DEVELOPERS.md at the repository root describes the same recipe for developers.
 package setup
