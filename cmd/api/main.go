@@ -5,40 +5,19 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
-	"os"
-	"os/signal"
-	"syscall"
+	"log/slog"
 
 	"github.com/triage-oss/triage/internal/app"
 	"github.com/triage-oss/triage/internal/config"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
+	app.Main("triage-api", config.Need{Server: true}, func(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+		api, err := app.NewAPI(ctx, cfg, log)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintln(os.Stderr, "triage-api:", err)
-		os.Exit(1)
-	}
-}
-
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := config.Parse("triage-api", args, getenv, stderr, config.Need{Server: true})
-	if err != nil {
-		return err
-	}
-	log := app.NewLogger(cfg, stderr)
-	api, err := app.NewAPI(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer api.Close()
-	return api.Run(ctx, nil)
+		defer api.Close()
+		return api.Run(ctx, nil)
+	})
 }
