@@ -80,11 +80,11 @@ type setting struct {
 
 func (c *Config) settings() []setting {
 	return []setting{
-		{"DATABASE_URL", "database-url", "PostgreSQL URL", (*stringValue)(&c.DatabaseURL)},
+		{"DATABASE_URL", "database-url", "PostgreSQL URL", (*urlValue)(&c.DatabaseURL)},
 		{"TRIAGE_ADDR", "addr", "HTTP listen address (host:port)", (*stringValue)(&c.Addr)},
 		{"TRIAGE_BACKEND", "backend", "model backend: " + strings.Join(Backends, " | "), (*stringValue)(&c.Backend)},
 		{"OPENAI_BASE_URL", "openai-base-url", "OpenAI-compatible API base URL", (*stringValue)(&c.OpenAIBaseURL)},
-		{"OPENAI_API_KEY", "openai-api-key", "OpenAI API key", (*stringValue)(&c.OpenAIAPIKey)},
+		{"OPENAI_API_KEY", "openai-api-key", "OpenAI API key", (*secretValue)(&c.OpenAIAPIKey)},
 		{"OPENAI_MODEL", "openai-model", "OpenAI model name", (*stringValue)(&c.OpenAIModel)},
 		{"OLLAMA_HOST", "ollama-host", "Ollama server URL", (*stringValue)(&c.OllamaHost)},
 		{"OLLAMA_MODEL", "ollama-model", "Ollama model name", (*stringValue)(&c.OllamaModel)},
@@ -159,8 +159,11 @@ func (c *Config) Validate(need Need) error {
 			return fmt.Errorf("%s=%d: must be between 1 and 10000", n.env, n.v)
 		}
 	}
-	if c.LLMTimeout <= 0 || c.DuplicateWindow < 0 {
-		return errors.New("TRIAGE_LLM_TIMEOUT must be positive and TRIAGE_DUPLICATE_WINDOW not negative")
+	if c.LLMTimeout <= 0 {
+		return fmt.Errorf("TRIAGE_LLM_TIMEOUT=%s: must be positive", c.LLMTimeout)
+	}
+	if c.DuplicateWindow < 0 {
+		return fmt.Errorf("TRIAGE_DUPLICATE_WINDOW=%s: must not be negative", c.DuplicateWindow)
 	}
 	if need.Backend {
 		return c.validateBackend()
@@ -214,6 +217,32 @@ type stringValue string
 
 func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
 func (v *stringValue) String() string     { return string(*v) }
+
+// secretValue never shows its value (flag help prints defaults).
+type secretValue string
+
+func (v *secretValue) Set(s string) error { *v = secretValue(s); return nil }
+func (v *secretValue) String() string {
+	if v == nil || *v == "" {
+		return ""
+	}
+	return "(set)"
+}
+
+// urlValue shows its value with the password redacted.
+type urlValue string
+
+func (v *urlValue) Set(s string) error { *v = urlValue(s); return nil }
+func (v *urlValue) String() string {
+	if v == nil {
+		return ""
+	}
+	u, err := url.Parse(string(*v))
+	if err != nil {
+		return "(unparsable)"
+	}
+	return u.Redacted()
+}
 
 type intValue int
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -131,7 +132,7 @@ func strictDecode(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return malformed(err)
 	}
-	if _, err := dec.Token(); err == nil {
+	if _, err := dec.Token(); err != io.EOF {
 		return apperr.Errorf(apperr.EMALFORMED, "unexpected data after the JSON value")
 	}
 	return nil

@@ -32,6 +32,8 @@ func TestDecodeBatch(t *testing.T) {
 		{name: "empty body", body: "  ", code: apperr.EMALFORMED},
 		{name: "bad JSON", body: `{"channel":`, code: apperr.EMALFORMED},
 		{name: "trailing data", body: item + `{}`, code: apperr.EMALFORMED},
+		{name: "trailing bracket", body: item + `]`, code: apperr.EMALFORMED},
+		{name: "trailing brace", body: item + `}`, code: apperr.EMALFORMED},
 		{name: "not an object", body: `"text"`, code: apperr.EMALFORMED},
 		{name: "unknown field", body: `{"channel":"x","external_id":"1","text":"a","txet":"b"}`, code: apperr.EMALFORMED, field: "txet"},
 		{name: "wrong type", body: `{"channel":"x","external_id":1,"text":"a"}`, code: apperr.EMALFORMED, field: "external_id"},

@@ -80,7 +80,11 @@ func (s *Store) Insert(ctx context.Context, batch []NewItem, actor string, now t
 	seen := map[[2]string]bool{}
 	for i, n := range batch {
 		k := [2]string{n.Channel, n.ExternalID}
-		out[i] = byKey[k]
+		r, ok := byKey[k]
+		if !ok {
+			return nil, fmt.Errorf("insert items: items[%d] (%s/%s) neither inserted nor found", i, n.Channel, n.ExternalID)
+		}
+		out[i] = r
 		out[i].Created = out[i].Created && !seen[k] // a repeat within the batch created nothing
 		seen[k] = true
 	}
@@ -167,6 +171,9 @@ func (s *Store) Transition(ctx context.Context, id int64, c Change) error {
 	var eventID int64
 	err := s.db.QueryRow(ctx, queries.Get("Transition"), id, c.From, c.To, c.Reason, dup, c.Actor, c.At, detail).Scan(&eventID)
 	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err := s.Get(ctx, id); err != nil {
+			return err // ENOTFOUND, or the lookup's own failure
+		}
 		return &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("item %d is not %s", id, c.From), Err: ErrStateChanged}
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"slices"
@@ -44,7 +45,7 @@ func (t *Taxonomy) Parse(data []byte) (Classification, error) {
 	if err := dec.Decode(&w); err != nil {
 		return Classification{}, &ValidationError{Problems: []Problem{decodeProblem(err)}}
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return Classification{}, &ValidationError{Problems: []Problem{{Field: "$", Message: "trailing data after the JSON object"}}}
 	}
 	var ps problems
@@ -68,13 +69,14 @@ func (t *Taxonomy) Parse(data []byte) (Classification, error) {
 		c.Summary = strings.TrimSpace(*w.Summary)
 	}
 	ps.confidences(&c.Confidence, w.Confidence)
-	if len(ps) > 0 {
-		return Classification{}, &ValidationError{Problems: ps}
-	}
 	if c.Risk == RiskNone {
 		c.Severity = SeverityLow
 	}
-	return c, t.Validate(c)
+	ps.values(c, w.Summary != nil)
+	if len(ps) > 0 {
+		return Classification{}, &ValidationError{Problems: ps}
+	}
+	return c, nil
 }
 
 // Validate checks that every label of c belongs to the taxonomy, every
@@ -85,6 +87,18 @@ func (t *Taxonomy) Validate(c Classification) error {
 	for _, f := range Fields {
 		v, _ := c.Label(f)
 		ps.check(t, f, v)
+	}
+	ps.values(c, true)
+	if len(ps) > 0 {
+		return &ValidationError{Problems: ps}
+	}
+	return nil
+}
+
+// values checks what labels alone do not: confidence ranges, the
+// severity rule and the summary (when present).
+func (ps *problems) values(c Classification, summary bool) {
+	for _, f := range Fields {
 		if conf := c.Confidence.Of(f); math.IsNaN(conf) || conf < 0 || conf > 1 {
 			ps.add("confidence."+string(f), fmt.Sprintf("%v is outside [0,1]", conf))
 		}
@@ -93,6 +107,7 @@ func (t *Taxonomy) Validate(c Classification) error {
 		ps.add("severity", `must be "low" when risk is "none"`)
 	}
 	switch {
+	case !summary:
 	case c.Summary == "":
 		ps.add("summary", "empty")
 	case len(c.Summary) > MaxSummaryLen:
@@ -100,10 +115,6 @@ func (t *Taxonomy) Validate(c Classification) error {
 	case !utf8.ValidString(c.Summary):
 		ps.add("summary", "not valid UTF-8")
 	}
-	if len(ps) > 0 {
-		return &ValidationError{Problems: ps}
-	}
-	return nil
 }
 
 type problems []Problem
@@ -156,18 +167,31 @@ func (ps *problems) confidences(dst *Confidence, src map[string]*float64) {
 // decodeProblem describes a JSON decoding error without Go type names.
 func decodeProblem(err error) Problem {
 	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) && typ.Field != "" {
-		want := typ.Type.String()
-		switch typ.Type.Kind() {
-		case reflect.Pointer:
-			want = typ.Type.Elem().Kind().String()
-		case reflect.Map:
-			want = "object"
+	if errors.As(err, &typ) {
+		field := typ.Field
+		if field == "" {
+			field = "$"
 		}
-		return Problem{Field: typ.Field, Message: fmt.Sprintf("got a JSON %s, want a %s", typ.Value, strings.Replace(want, "float64", "number", 1))}
+		return Problem{Field: field, Message: fmt.Sprintf("got a JSON %s, want %s", typ.Value, jsonKind(typ.Type))}
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return Problem{Field: strings.Trim(f, `"`), Message: "unknown field"}
 	}
 	return Problem{Field: "$", Message: "not a JSON object of the schema: " + err.Error()}
+}
+
+// jsonKind names the JSON type that decodes into t.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.String:
+		return "a string"
+	case reflect.Float64, reflect.Float32, reflect.Int:
+		return "a number"
+	}
+	return "an object"
 }
