@@ -41,6 +41,9 @@ type setupOpts struct {
 	handler     llmtest.Handler
 	maxAttempts int
 	llmTimeout  time.Duration
+	// prefilter is the local prefilter's threshold; 0 disables it, so that
+	// every item reaches the fake model.
+	prefilter float64
 }
 
 // setup runs the real API and worker against a fresh schema and a fake
@@ -54,6 +57,10 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 	cfg.MaxAttempts = max(o.maxAttempts, 3)
 	cfg.LLMTimeout = max(o.llmTimeout, 5*time.Second)
 	cfg.LogLevel = "warn"
+	cfg.PrefilterThreshold = 2 // above 1: never closes
+	if o.prefilter > 0 {
+		cfg.PrefilterThreshold = o.prefilter
+	}
 	b := &testBundle{done: make(chan error, 1)}
 	switch o.backend {
 	case llm.BackendOpenAI:
@@ -202,4 +209,32 @@ func TestPipelineEndToEnd(t *testing.T) {
 			require.Equal(t, 400, count(t, b.pool, "SELECT count(*) FROM item_events"), "one received and one classified event per item")
 		})
 	}
+}
+
+// With an LLM backend the local model runs first: confident noise and spam
+// are closed without a model call, everything else reaches the model.
+func TestCascadeSavesModelCalls(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{backend: llm.BackendOpenAI, handler: llmtest.Classifier(), prefilter: 0.9})
+	chatter := []string{
+		"anyone watching the game tonight? %d",
+		"lol same %d",
+		"good morning everyone, coffee time %d",
+	}
+	batch := makeItems("c", 60, func(i int) string {
+		if i%2 == 0 {
+			return fmt.Sprintf(chatter[i%3], i)
+		}
+		return uniqueText(i)
+	})
+	status, _ := post(t, b.api.URL, batch)
+	require.Equal(t, http.StatusAccepted, status)
+	counts := waitSettled(t, b.pool, 60)
+	filtered := counts["filtered"]
+	require.Positive(t, filtered, "the local model closes confident chatter: %v", counts)
+	require.Equal(t, 60-filtered, b.model.Requests(), "a closed item costs no model call")
+	require.Equal(t, filtered, count(t, b.pool, "SELECT count(*) FROM classifications WHERE backend = 'local'"))
+	require.Equal(t, 0, count(t, b.pool, "SELECT count(*) FROM items WHERE state = 'filtered' AND id IN (SELECT item_id FROM classifications WHERE risk NOT IN ('none', 'spam'))"),
+		"no risk item is ever closed by the prefilter")
+	require.Equal(t, filtered, count(t, b.pool, "SELECT count(*) FROM item_events WHERE to_state = 'filtered' AND reason LIKE 'closed by the local prefilter: %'"))
 }

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/llm"
+	"github.com/triage-oss/triage/internal/localmodel"
 	"github.com/triage-oss/triage/internal/prompt"
 	"github.com/triage-oss/triage/internal/taxonomy"
 	"github.com/triage-oss/triage/prompts"
@@ -33,9 +35,59 @@ func NewCompleter(cfg config.Config, httpClient *http.Client) (classify.Complete
 	return llm.NewLimiter(next, llm.LimitConfig{MaxConcurrent: cfg.LLMConcurrency, Timeout: cfg.LLMTimeout})
 }
 
-// NewClassifier returns the classifier cfg selects, recording model calls
-// with rec.
-func NewClassifier(cfg config.Config, rec classify.Recorder, log *slog.Logger) (*classify.LLM, error) {
+// NewLocal returns the local model classifier: the model file cfg names,
+// or the one built into the binary.
+func NewLocal(cfg config.Config) (*classify.Local, error) {
+	tax, err := taxonomy.New(cfg.Topics)
+	if err != nil {
+		return nil, err
+	}
+	model, name, err := loadLocalModel(cfg.LocalModel)
+	if err != nil {
+		return nil, err
+	}
+	return classify.NewLocal(model, tax, name), nil
+}
+
+func loadLocalModel(path string) (*localmodel.Model, string, error) {
+	if path == "" {
+		m, err := localmodel.Default()
+		return m, "triage-local", err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("TRIAGE_LOCAL_MODEL: %w", err)
+	}
+	defer f.Close()
+	m, err := localmodel.Load(f)
+	if err != nil {
+		return nil, "", fmt.Errorf("TRIAGE_LOCAL_MODEL=%s: %w", path, err)
+	}
+	return m, "triage-local:" + path, nil
+}
+
+// NewClassifier returns the classifier cfg selects: the local model alone
+// (TRIAGE_BACKEND=local), or the local prefilter in front of an LLM,
+// recording every model call with rec. Either way items the local model
+// confidently calls noise or spam are closed by the prefilter.
+func NewClassifier(cfg config.Config, rec classify.Recorder, log *slog.Logger) (classify.Classifier, error) {
+	local, err := NewLocal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Backend == llm.BackendLocal {
+		return classify.NewCascade(local, nil, cfg.PrefilterThreshold), nil
+	}
+	llmClassifier, err := NewLLMClassifier(cfg, rec, log)
+	if err != nil {
+		return nil, err
+	}
+	return classify.NewCascade(local, llmClassifier, cfg.PrefilterThreshold), nil
+}
+
+// NewLLMClassifier returns the LLM classifier alone, with the configured
+// prompt version.
+func NewLLMClassifier(cfg config.Config, rec classify.Recorder, log *slog.Logger) (*classify.LLM, error) {
 	tax, err := taxonomy.New(cfg.Topics)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,10 @@ type Result struct {
 	CompletionTokens int
 	Calls            int
 	Repaired         bool // the first answer was invalid and a repair succeeded
+
+	// Prefilter, when set, says why the local prefilter closed the item
+	// as noise or spam without a model call ("noise (confidence 0.97)").
+	Prefilter string
 }
 
 // ErrInvalidOutput is matched by the error of a classification whose model

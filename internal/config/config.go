@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"slices"
@@ -37,6 +38,10 @@ type Config struct {
 	LLMConcurrency int           // TRIAGE_LLM_CONCURRENCY: model calls in flight per process
 	LLMTimeout     time.Duration // TRIAGE_LLM_TIMEOUT: per model request
 
+	// The local model and the prefilter in front of any backend.
+	LocalModel         string  // TRIAGE_LOCAL_MODEL: model file; empty = the one built into the binary
+	PrefilterThreshold float64 // TRIAGE_PREFILTER_THRESHOLD: close confident noise/spam without a model call; >1 disables
+
 	// The pipeline.
 	ClassifyPrompt    string        // TRIAGE_PROMPT_CLASSIFY: prompt version, e.g. classify/v1
 	Topics            []string      // TRIAGE_TOPICS: comma-separated topic list
@@ -55,20 +60,21 @@ var Backends = []string{llm.BackendOpenAI, llm.BackendOllama, llm.BackendLocal}
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
-		DatabaseURL:       postgres.DefaultURL,
-		Addr:              "127.0.0.1:8080",
-		Backend:           llm.BackendLocal,
-		OpenAIBaseURL:     "https://api.openai.com/v1",
-		OllamaHost:        "http://127.0.0.1:11434",
-		LLMConcurrency:    4,
-		LLMTimeout:        60 * time.Second,
-		ClassifyPrompt:    "classify/v1",
-		Topics:            taxonomy.DefaultTopics,
-		WorkerConcurrency: 10,
-		MaxAttempts:       6,
-		DuplicateWindow:   24 * time.Hour,
-		LogLevel:          "info",
-		LogFormat:         "text",
+		DatabaseURL:        postgres.DefaultURL,
+		Addr:               "127.0.0.1:8080",
+		Backend:            llm.BackendLocal,
+		OpenAIBaseURL:      "https://api.openai.com/v1",
+		OllamaHost:         "http://127.0.0.1:11434",
+		LLMConcurrency:     4,
+		LLMTimeout:         60 * time.Second,
+		PrefilterThreshold: 0.9,
+		ClassifyPrompt:     "classify/v1",
+		Topics:             taxonomy.DefaultTopics,
+		WorkerConcurrency:  10,
+		MaxAttempts:        6,
+		DuplicateWindow:    24 * time.Hour,
+		LogLevel:           "info",
+		LogFormat:          "text",
 	}
 }
 
@@ -90,6 +96,8 @@ func (c *Config) settings() []setting {
 		{"OLLAMA_MODEL", "ollama-model", "Ollama model name", (*stringValue)(&c.OllamaModel)},
 		{"TRIAGE_LLM_CONCURRENCY", "llm-concurrency", "model calls in flight per process", (*intValue)(&c.LLMConcurrency)},
 		{"TRIAGE_LLM_TIMEOUT", "llm-timeout", "timeout of one model request", (*durationValue)(&c.LLMTimeout)},
+		{"TRIAGE_LOCAL_MODEL", "local-model", "local model file (default: built in)", (*stringValue)(&c.LocalModel)},
+		{"TRIAGE_PREFILTER_THRESHOLD", "prefilter-threshold", "confidence above which the local model closes noise/spam without a model call (>1 disables)", (*floatValue)(&c.PrefilterThreshold)},
 		{"TRIAGE_PROMPT_CLASSIFY", "prompt-classify", "classify prompt version", (*stringValue)(&c.ClassifyPrompt)},
 		{"TRIAGE_TOPICS", "topics", "comma-separated topics", (*listValue)(&c.Topics)},
 		{"TRIAGE_WORKER_CONCURRENCY", "worker-concurrency", "triage jobs in flight per worker process", (*intValue)(&c.WorkerConcurrency)},
@@ -158,6 +166,9 @@ func (c *Config) Validate(need Need) error {
 		if n.v < 1 || n.v > 10000 {
 			return fmt.Errorf("%s=%d: must be between 1 and 10000", n.env, n.v)
 		}
+	}
+	if c.PrefilterThreshold <= 0 || math.IsNaN(c.PrefilterThreshold) {
+		return fmt.Errorf("TRIAGE_PREFILTER_THRESHOLD=%v: must be in (0,1], or above 1 to disable the prefilter", c.PrefilterThreshold)
 	}
 	if c.LLMTimeout <= 0 {
 		return fmt.Errorf("TRIAGE_LLM_TIMEOUT=%s: must be positive", c.LLMTimeout)
@@ -242,6 +253,23 @@ func (v *urlValue) String() string {
 		return "(unparsable)"
 	}
 	return u.Redacted()
+}
+
+type floatValue float64
+
+func (v *floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return errors.New("not a number")
+	}
+	*v = floatValue(f)
+	return nil
+}
+func (v *floatValue) String() string {
+	if v == nil {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(*v), 'g', -1, 64)
 }
 
 type intValue int

@@ -44,13 +44,16 @@ const (
 	// StateDuplicate: the same text as an earlier item it points to
 	// (DuplicateOf); it is handled with that item.
 	StateDuplicate State = "duplicate"
+	// StateFiltered: closed by the local prefilter as confident noise or
+	// spam, without a model call; StateReason gives the verdict.
+	StateFiltered State = "filtered"
 	// StateNeedsHuman: automation could not handle it (a model failed for
 	// good or answered garbage); StateReason says why.
 	StateNeedsHuman State = "needs_human"
 )
 
 // States lists every state.
-var States = []State{StateReceived, StateClassified, StateDuplicate, StateNeedsHuman}
+var States = []State{StateReceived, StateClassified, StateDuplicate, StateFiltered, StateNeedsHuman}
 
 // Event is one change of an item's state.
 type Event struct {

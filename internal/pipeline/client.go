@@ -50,7 +50,9 @@ func NewClient(pool *pgxpool.Pool, cfg ClientConfig) (*river.Client[pgx.Tx], err
 		river.AddWorker(workers, cfg.Triage)
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{
-			QueueTriage:      {MaxWorkers: cmp.Or(cfg.Concurrency, DefaultConcurrency)},
+			// A short cooldown lets fast backends (the local model) run
+			// hundreds of jobs a second; slow ones are bound by MaxWorkers.
+			QueueTriage:      {MaxWorkers: cmp.Or(cfg.Concurrency, DefaultConcurrency), FetchCooldown: 20 * time.Millisecond},
 			QueueMaintenance: {MaxWorkers: 2},
 		}
 		rc.JobTimeout = cfg.Triage.config.JobTimeout

@@ -86,8 +86,8 @@ func NewTriageWorker(pool *pgxpool.Pool, classifier Classifier, cfg WorkerConfig
 // Timeout bounds one attempt.
 func (w *TriageWorker) Timeout(*river.Job[TriageArgs]) time.Duration { return w.config.JobTimeout }
 
-// Work triages one item: exact duplicate → StateDuplicate; classified →
-// StateClassified; model failed for good or answered garbage →
+// Work triages one item: exact duplicate → StateDuplicate; closed by the
+// local prefilter → StateFiltered; classified → StateClassified; model failed for good or answered garbage →
 // StateNeedsHuman with the reason.
 func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) error {
 	log := w.config.Logger.With("item_id", job.Args.ItemID, "job_id", job.ID, "attempt", job.Attempt)
@@ -116,11 +116,15 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 	if err != nil {
 		return w.failed(ctx, log, job, err)
 	}
+	to, reason := items.StateClassified, ""
+	if res.Prefilter != "" {
+		to, reason = items.StateFiltered, "closed by the local prefilter: "+res.Prefilter
+	}
 	return w.complete(ctx, job, func(tx pgx.Tx) error {
 		if _, err := classify.NewStore(tx).Insert(ctx, it.ID, res); err != nil {
 			return err
 		}
-		return items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: items.StateClassified,
+		return items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: to, Reason: reason,
 			Actor: "worker", At: w.config.Now(), Detail: map[string]any{
 				"backend": res.Backend, "model": res.Model, "prompt_version": res.PromptVersion,
 				"intent": res.Labels.Intent, "risk": res.Labels.Risk, "repaired": res.Repaired,

@@ -44,3 +44,26 @@ func EnsureDatabase(ctx context.Context, url string) (bool, error) {
 	}
 	return true, nil
 }
+
+// DropDatabase drops the database that url names, disconnecting its
+// sessions. It refuses the server's maintenance databases.
+func DropDatabase(ctx context.Context, url string) error {
+	cc, err := pgx.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("parse database URL: %w", err)
+	}
+	name := cc.Database
+	if name == "" || name == "postgres" || name == "template0" || name == "template1" {
+		return fmt.Errorf("refusing to drop database %q", name)
+	}
+	cc.Database = "postgres"
+	conn, err := pgx.ConnectConfig(ctx, cc)
+	if err != nil {
+		return fmt.Errorf("connect to %s to drop database %q: %w", Describe(cc), name, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop database %q: %w", name, err)
+	}
+	return nil
+}

@@ -130,3 +130,14 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// Pool opens a pool on an arbitrary database URL, closed when the test ends.
+func Pool(tb testing.TB, url string) *pgxpool.Pool {
+	tb.Helper()
+	pool, err := postgres.Open(context.Background(), url, postgres.PoolConfig{MaxConns: 4})
+	if err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	tb.Cleanup(pool.Close)
+	return pool
+}

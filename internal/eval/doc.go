@@ -1,0 +1,17 @@
+// Package eval measures a classifier against labelled eval sets.
+//
+// An eval set is JSONL, one item per line:
+//
+//	{"id":"core-0001","text":"...","channel":"x","expected":{"intent":"support_issue","sarcasm":false}}
+//
+// Expected keys are taxonomy field names with the right label, or
+// "field=label" keys with a boolean: a one-vs-rest expectation that the
+// item does (true) or does not (false) carry that label, for public sets
+// that annotate only one thing. Only the fields present are scored.
+//
+// [Run] classifies every item with bounded concurrency and returns one
+// [Prediction] per item; [Score] turns predictions into a [Report]: per
+// field accuracy and macro-F1, per label precision, recall, F1 and support,
+// and a confusion matrix; per one-vs-rest key, binary precision, recall and
+// F1.
+package eval
