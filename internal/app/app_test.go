@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,7 +56,7 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 	cfg.DatabaseURL = schema.URL
 	cfg.Backend = o.backend
 	cfg.MaxAttempts = max(o.maxAttempts, 3)
-	cfg.LLMTimeout = max(o.llmTimeout, 5*time.Second)
+	cfg.LLMTimeout = cmp.Or(o.llmTimeout, 5*time.Second)
 	cfg.LogLevel = "warn"
 	cfg.PrefilterThreshold = 2 // above 1: never closes
 	if o.prefilter > 0 {
