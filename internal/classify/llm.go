@@ -147,3 +147,9 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// Model names the model the classifier calls.
+func (c *LLM) Model() string { return c.model.Model() }
+
+// Prompt returns the prompt version the classifier uses.
+func (c *LLM) Prompt() *prompt.Prompt { return c.prompt }

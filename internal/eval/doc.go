@@ -7,7 +7,8 @@
 // Expected keys are taxonomy field names with the right label, or
 // "field=label" keys with a boolean: a one-vs-rest expectation that the
 // item does (true) or does not (false) carry that label, for public sets
-// that annotate only one thing. Only the fields present are scored.
+// that annotate only one thing; "risk=spam|scam" accepts either label as
+// the positive class. Only the fields present are scored.
 //
 // [Run] classifies every item with bounded concurrency and returns one
 // [Prediction] per item; [Score] turns predictions into a [Report]: per

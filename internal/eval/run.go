@@ -28,6 +28,8 @@ type Prediction struct {
 	Calls     int    `json:"model_calls"`
 	TokensIn  int    `json:"prompt_tokens,omitempty"`
 	TokensOut int    `json:"completion_tokens,omitempty"`
+	// Prefilter says why the local prefilter closed the item, if it did.
+	Prefilter string `json:"prefilter,omitempty"`
 }
 
 // Options tunes Run.
@@ -83,6 +85,6 @@ func predict(ctx context.Context, it Item, c Classifier) Prediction {
 		p.Error = err.Error()
 		return p
 	}
-	p.Predicted = &res.Labels
+	p.Predicted, p.Prefilter = &res.Labels, res.Prefilter
 	return p
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/triage-oss/triage/internal/taxonomy"
 )
@@ -101,9 +102,9 @@ func (r *Report) add(it Item, c *taxonomy.Classification) {
 			b = &BinaryScore{}
 			r.OneVsRest[key] = b
 		}
-		f, label := splitKey(key)
+		f, labels := splitKey(key)
 		got, _ := c.Label(f)
-		b.count(want, got == label)
+		b.count(want, slices.Contains(labels, got))
 	}
 }
 
@@ -184,13 +185,11 @@ func ratioF(a float64, b int) float64 {
 	return a / float64(b)
 }
 
-func splitKey(key string) (taxonomy.Field, string) {
-	for i := range key {
-		if key[i] == '=' {
-			return taxonomy.Field(key[:i]), key[i+1:]
-		}
-	}
-	return taxonomy.Field(key), ""
+// splitKey splits a one-vs-rest key, "risk=abuse" or "risk=spam|scam"
+// (either label counts), into its field and labels.
+func splitKey(key string) (taxonomy.Field, []string) {
+	field, labels, _ := strings.Cut(key, "=")
+	return taxonomy.Field(field), strings.Split(labels, "|")
 }
 
 // sortedKeys returns m's keys in order.

@@ -120,3 +120,46 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	require.InDelta(t, 1.0, r.Fields[taxonomy.FieldIntent].Accuracy, 1e-9)
 }
+
+func TestOneVsRestAlternatives(t *testing.T) {
+	t.Parallel()
+	items := read(t, `
+{"id":"1","text":"a","channel":"sms","expected":{"risk=spam|scam":true}}
+{"id":"2","text":"b","channel":"sms","expected":{"risk=spam|scam":true}}
+{"id":"3","text":"c","channel":"sms","expected":{"risk=spam|scam":false}}
+`)
+	r, err := eval.Score(items, []eval.Prediction{
+		pred("1", taxonomy.IntentNoise, taxonomy.RiskScam),
+		pred("2", taxonomy.IntentNoise, taxonomy.RiskSpam),
+		pred("3", taxonomy.IntentNoise, taxonomy.RiskAbuse),
+	})
+	require.NoError(t, err)
+	b := r.OneVsRest["risk=spam|scam"]
+	require.Equal(t, 2, b.TP)
+	require.Equal(t, 1, b.TN)
+	_, err = eval.Read(strings.NewReader(`{"id":"1","text":"a","expected":{"risk=spam|rude":true}}`), taxonomy.Default())
+	require.ErrorContains(t, err, `"rude" is not one of the risk labels`)
+}
+
+func TestScoreCascade(t *testing.T) {
+	t.Parallel()
+	items := read(t, `
+{"id":"1","text":"a","channel":"x","expected":{"intent":"noise"}}
+{"id":"2","text":"b","channel":"x","expected":{"intent":"support_issue"}}
+{"id":"3","text":"c","channel":"x","expected":{"risk":"scam","intent":"risk_signal"}}
+{"id":"4","text":"d","channel":"x","expected":{"sentiment":"neutral"}}
+{"id":"5","text":"e","channel":"x","expected":{"intent":"engagement"}}
+`)
+	closed := func(id string) eval.Prediction {
+		p := pred(id, taxonomy.IntentNoise, taxonomy.RiskNone)
+		p.Prefilter = "noise (confidence 0.97)"
+		return p
+	}
+	s := eval.ScoreCascade(items, []eval.Prediction{closed("1"), closed("2"), closed("3"), closed("4"), pred("5", taxonomy.IntentEngagement, taxonomy.RiskNone)})
+	require.Equal(t, 4, s.Closed)
+	require.Equal(t, 3, s.Judged, "item 4 says nothing about intent or risk")
+	require.Equal(t, 1, s.Correct)
+	require.Equal(t, []string{"2", "3"}, s.Wrong)
+	require.InDelta(t, 1.0/3, s.Precision, 1e-9)
+	require.InDelta(t, 4.0/5, s.CallsAvoided, 1e-9)
+}

@@ -87,8 +87,10 @@ func (it *Item) parse(tax *taxonomy.Taxonomy) error {
 			if err := json.Unmarshal(raw, &b); err != nil {
 				return fmt.Errorf("expected %q: want a boolean", key)
 			}
-			if err := checkLabel(tax, f, label); err != nil {
-				return fmt.Errorf("expected %q: %w", key, err)
+			for _, l := range strings.Split(label, "|") {
+				if err := checkLabel(tax, f, l); err != nil {
+					return fmt.Errorf("expected %q: %w", key, err)
+				}
 			}
 			it.OneVsRest[key] = b
 			continue
