@@ -10,8 +10,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/triage-oss/triage/internal/apperr"
 	"github.com/triage-oss/triage/internal/app"
+	"github.com/triage-oss/triage/internal/apperr"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/items"
 	"github.com/triage-oss/triage/internal/pipeline"

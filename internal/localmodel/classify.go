@@ -14,7 +14,8 @@ import (
 // rules elsewhere:
 //
 //   - risk: self harm or threat from the risk head first; then spam or scam
-//     when the spam head fires; then abuse when the abuse head fires; then
+//     when the spam head fires (doubt goes to scam: see spamOrScam); then
+//     abuse when the abuse head fires; then
 //     the other risks from the risk head at probability 0.5 or more; then,
 //     when the intent head reads a risk signal, the risk head's most likely
 //     risk (see riskOf).
@@ -26,7 +27,7 @@ import (
 //     and a complaint the intent head took for engagement or noise is a
 //     support issue.
 //   - sentiment: the sentiment head, with a positive reading turned
-//     negative when the text is sarcastic.
+//     negative when the irony head is confident (0.6) the text is sarcastic.
 //   - sarcasm: the irony head at its tuned threshold.
 //   - topic: the topic head plus keyword hits (see topicOf).
 //   - urgency, language and summary: rules only.
@@ -47,7 +48,7 @@ func (m *Model) Classify(t *taxonomy.Taxonomy, text string) taxonomy.Classificat
 	var c taxonomy.Classification
 	c.Language, c.Confidence.Language = detectLanguage(text)
 	c.Sarcasm, c.Confidence.Sarcasm = v.on(headIrony), binaryConf(v.p(headIrony), v.on(headIrony))
-	c.Risk, c.Confidence.Risk = riskOf(v)
+	c.Risk, c.Confidence.Risk = riskOf(v, hit)
 	c.Severity, c.Confidence.Severity = severityOf(c.Risk, v, hit)
 	c.Intent, c.Confidence.Intent = intentOf(v, c.Risk)
 	c.Sentiment, c.Confidence.Sentiment = sentimentOf(v, c.Sarcasm)

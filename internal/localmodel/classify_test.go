@@ -45,10 +45,19 @@ func TestDefaultModelSensible(t *testing.T) {
 			require.Greater(t, s.Noise, 0.5)
 			require.Equal(t, taxonomy.UrgencyLow, c.Urgency)
 		}},
-		{"Threat", "I know where your CEO lives. Fix this or someone gets hurt.", func(t *testing.T, s Scores, c taxonomy.Classification) {
+		{"Threat", "I will find the admin and hurt him, I swear.", func(t *testing.T, s Scores, c taxonomy.Classification) {
 			require.Equal(t, taxonomy.RiskThreat, c.Risk)
 			require.Equal(t, taxonomy.IntentRiskSignal, c.Intent)
 			require.Equal(t, taxonomy.UrgencyCritical, c.Urgency)
+		}},
+		{"SelfHarm", "I don't want to live anymore.", func(t *testing.T, s Scores, c taxonomy.Classification) {
+			require.Equal(t, taxonomy.RiskSelfHarm, c.Risk)
+			require.Equal(t, taxonomy.SeverityCritical, c.Severity)
+			require.Equal(t, taxonomy.UrgencyCritical, c.Urgency)
+		}},
+		{"FeatureRequest", "please add an export to PDF option", func(t *testing.T, s Scores, c taxonomy.Classification) {
+			require.Equal(t, taxonomy.IntentProductFeedback, c.Intent)
+			require.Equal(t, "feature_request", c.Topic)
 		}},
 		{"Insult", "shut up you stupid idiot, nobody cares", func(t *testing.T, s Scores, c taxonomy.Classification) {
 			require.Greater(t, s.Abuse, 0.5)

@@ -15,7 +15,7 @@ const rareRiskThreshold = 0.5
 // the abuse head fires, another risk the risk head gives 0.5 or more, and
 // last, when the intent head reads a risk signal at 0.5 or more, the risk
 // head's most likely risk other than none and spam.
-func riskOf(v view) (taxonomy.Risk, float64) {
+func riskOf(v view, hit []bool) (taxonomy.Risk, float64) {
 	dist := v.dist(headRisk)
 	p := func(r taxonomy.Risk) float64 { return dist[slices.Index(taxonomy.Risks, r)] }
 	for _, r := range []taxonomy.Risk{taxonomy.RiskSelfHarm, taxonomy.RiskThreat} {
@@ -24,10 +24,7 @@ func riskOf(v view) (taxonomy.Risk, float64) {
 		}
 	}
 	if v.on(headSpam) {
-		if p(taxonomy.RiskScam) > p(taxonomy.RiskSpam) {
-			return taxonomy.RiskScam, v.p(headSpam)
-		}
-		return taxonomy.RiskSpam, v.p(headSpam)
+		return spamOrScam(v.p(headSpam), p(taxonomy.RiskSpam), p(taxonomy.RiskScam), count(hit, kw.credBait) > 0)
 	}
 	if v.on(headAbuse) {
 		return taxonomy.RiskAbuse, v.p(headAbuse)
@@ -49,6 +46,18 @@ func riskOf(v view) (taxonomy.Risk, float64) {
 	}
 	none := (1 - v.p(headSpam)) * (1 - v.p(headAbuse)) * (1 - dist[best]) * (1 - signal)
 	return taxonomy.RiskNone, clamp(none, 0.05, 0.99)
+}
+
+// spamOrScam splits what the spam head flags. Spam is closed without a
+// human, a scam never is, so doubt goes to scam: it wins when the risk head
+// gives it at least half the probability of spam, or when the text asks
+// for credentials or payment. Spam's confidence is the spam head's times
+// the risk head's share of spam between the two.
+func spamOrScam(flagged, spam, scam float64, bait bool) (taxonomy.Risk, float64) {
+	if bait || scam >= spam/2 {
+		return taxonomy.RiskScam, flagged * scam / (spam + scam + 1e-9)
+	}
+	return taxonomy.RiskSpam, flagged * spam / (spam + scam)
 }
 
 // intentOf decides the intent given the risk.
@@ -76,14 +85,19 @@ func intentOf(v view, risk taxonomy.Risk) (taxonomy.Intent, float64) {
 	return in, share
 }
 
+// flipThreshold is the irony probability from which a positive reading is
+// turned negative. It is stricter than the sarcasm flag's own threshold:
+// flipping changes a second field, and genuine praise is common.
+const flipThreshold = 0.6
+
 // sentimentOf reads the sentiment head through sarcasm: praise said
 // sarcastically is negative.
 func sentimentOf(v view, sarcasm bool) (taxonomy.Sentiment, float64) {
 	dist := v.dist(headSentiment)
 	best, share := argmax(dist, nil)
 	s := taxonomy.Sentiments[best]
-	if sarcasm && s == taxonomy.SentimentPositive {
-		return taxonomy.SentimentNegative, v.p(headIrony) * share
+	if p := v.p(headIrony); sarcasm && p >= flipThreshold && s == taxonomy.SentimentPositive {
+		return taxonomy.SentimentNegative, p * share
 	}
 	return s, share
 }

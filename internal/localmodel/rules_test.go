@@ -152,3 +152,27 @@ func TestMatcherAgreesWithPlainMatching(t *testing.T) {
 		}
 	}
 }
+
+func TestSpamOrScam(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		spam, scam float64
+		bait       bool
+		want       taxonomy.Risk
+		minConf    float64
+	}{
+		{"ClearSpam", 0.9, 0.05, false, taxonomy.RiskSpam, 0.9},
+		{"ScamWins", 0.3, 0.6, false, taxonomy.RiskScam, 0.6},
+		{"DoubtGoesToScam", 0.5, 0.3, false, taxonomy.RiskScam, 0.3},
+		{"CredentialBait", 0.9, 0.05, true, taxonomy.RiskScam, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, conf := spamOrScam(0.99, tc.spam, tc.scam, tc.bait)
+			require.Equal(t, tc.want, got)
+			require.GreaterOrEqual(t, conf, tc.minConf)
+			require.LessOrEqual(t, conf, 1.0)
+		})
+	}
+}

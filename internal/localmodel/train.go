@@ -37,9 +37,9 @@ type TrainConfig struct {
 
 // Defaults of TrainConfig.
 const (
-	DefaultSeed int64 = 1
-	DefaultBits uint  = 18
-	DefaultFolds      = 5
+	DefaultSeed  int64 = 1
+	DefaultBits  uint  = 18
+	DefaultFolds       = 5
 )
 
 // WithDefaults returns c with zero values replaced by defaults.

@@ -30,7 +30,9 @@ func TestMigrateAndCheckCurrent(t *testing.T) {
 	schema := "bare_" + hex.EncodeToString(b)
 	_, err := admin.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize())
 	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE") })
+	t.Cleanup(func() {
+		_, _ = admin.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+	})
 	pool, err := postgres.Open(ctx, pgtest.URL(), postgres.PoolConfig{SearchPath: schema + ", public", MaxConns: 4})
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
