@@ -8,7 +8,7 @@ GOFLAGS   ?=
 # test); raise or lower with `make test TESTFLAGS=...`.
 TESTFLAGS ?= -race -count=1 -timeout 15m
 
-.PHONY: all setup build demo test vet clean
+.PHONY: all setup build demo test vet check-model clean
 
 all: build
 
@@ -25,9 +25,24 @@ build:
 demo: setup
 	$(GO) run ./cmd/triage demo $(DEMOFLAGS)
 
-## test: set up, then run every test against the real PostgreSQL
-test: setup vet
+## test: set up, then run every test against the real PostgreSQL, and
+## check that the committed local model is what training produces
+test: setup vet check-model
 	$(GO) test $(TESTFLAGS) ./...
+
+## check-model: retrain the local model and compare it byte for byte with
+## the committed one (training is deterministic; ~35 s on 2 cores)
+check-model:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) run ./cmd/triage model train --out "$$tmp/model.bin.gz" > "$$tmp/report.txt" && \
+	if cmp -s "$$tmp/model.bin.gz" internal/localmodel/model.bin.gz; then \
+		echo "check-model: internal/localmodel/model.bin.gz is reproducible from the data"; \
+	else \
+		cat "$$tmp/report.txt"; \
+		echo "check-model: training produced a different model; run"; \
+		echo "  go run ./cmd/triage model train --out internal/localmodel/model.bin.gz"; \
+		echo "and commit it with the change that caused it"; exit 1; \
+	fi
 
 vet:
 	$(GO) vet ./...

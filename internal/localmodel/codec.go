@@ -27,6 +27,7 @@ const (
 	maxHeads    = 64
 	maxClasses  = 256
 	maxString   = 256
+	maxWeights  = 1 << 28 // bytes of weights a model file may ask for
 )
 
 // ErrBadModel is returned by [Load] for data that is not a model file of a
@@ -104,6 +105,9 @@ func Load(r io.Reader) (*Model, error) {
 	defer zr.Close()
 	d := &decoder{r: bufio.NewReader(zr)}
 	m := d.header()
+	if d.err == nil && (1<<m.bits)*m.outs > maxWeights {
+		d.err = fmt.Errorf("%d outputs over %d buckets exceed %d weights", m.outs, 1<<m.bits, maxWeights)
+	}
 	if d.err == nil {
 		m.idf = make([]float32, 1<<m.bits)
 		d.get(m.idf)

@@ -2,6 +2,7 @@ package localmodel
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"log/slog"
@@ -96,6 +97,7 @@ func TestLoadRejectsGarbage(t *testing.T) {
 		{"Empty", nil},
 		{"NotGzip", []byte("hello")},
 		{"Truncated", defaultModel[:len(defaultModel)/2]},
+		{"TooLarge", hugeHeader(t)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -103,6 +105,23 @@ func TestLoadRejectsGarbage(t *testing.T) {
 			require.ErrorIs(t, err, ErrBadModel)
 		})
 	}
+}
+
+// hugeHeader returns a model file header asking for 2^24 buckets times 200
+// outputs, which Load must refuse before allocating.
+func hugeHeader(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	e := &encoder{w: zw}
+	e.str(fileMagic)
+	e.put([]uint32{fileVersion, 24, 1})
+	e.str("huge")
+	e.put([]uint32{0, 200})
+	e.put([]float64{1, 0, 0.5})
+	require.NoError(t, e.err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
 }
 
 func TestCorpusLabelsAreValid(t *testing.T) {
