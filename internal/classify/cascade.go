@@ -15,10 +15,14 @@ const DefaultPrefilterThreshold = 0.9
 // Prefiltered reports whether labels are confident enough noise or spam to
 // close the item without a model call or a reviewer. Only plain noise (no
 // risk) and plain spam qualify: scams, abuse and every other risk always go
-// on, however confident, because someone must act on them.
+// on, however confident, because someone must act on them; so does anything
+// sarcastic, where a complaint often hides behind words that read as
+// chatter.
 func Prefiltered(labels taxonomy.Classification, threshold float64) (string, bool) {
 	c := labels.Confidence
 	switch {
+	case labels.Sarcasm:
+		return "", false
 	case labels.Risk == taxonomy.RiskSpam && c.Risk >= threshold:
 		return fmt.Sprintf("spam (confidence %.2f)", c.Risk), true
 	case labels.Intent == taxonomy.IntentNoise && labels.Risk == taxonomy.RiskNone &&

@@ -1,6 +1,10 @@
 package eval
 
-import "github.com/triage-oss/triage/internal/taxonomy"
+import (
+	"slices"
+
+	"github.com/triage-oss/triage/internal/taxonomy"
+)
 
 // CascadeScore tells what the local prefilter did on a set: how many model
 // calls it avoided and how often closing was right.
@@ -60,13 +64,15 @@ func closeIsRight(it Item) (ok, judged bool) {
 	case hasRisk:
 		return risk == string(taxonomy.RiskSpam), true
 	}
+	// One-vs-rest: an expected label says whether closing was right; an
+	// excluded one ("not a complaint") does not.
 	for key, want := range it.OneVsRest {
-		switch {
-		case want && (key == "intent=noise" || key == "risk=spam"):
-			return true, true
-		case want:
-			return false, true
+		if !want {
+			continue
 		}
+		f, labels := splitKey(key)
+		return (f == taxonomy.FieldIntent && slices.Contains(labels, string(taxonomy.IntentNoise))) ||
+			(f == taxonomy.FieldRisk && slices.Contains(labels, string(taxonomy.RiskSpam))), true
 	}
 	return false, false
 }

@@ -1,6 +1,10 @@
 package localmodel
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -178,7 +182,7 @@ func BenchmarkClassify(b *testing.B) {
 	for _, tc := range []struct {
 		name  string
 		texts []string
-	}{{"Short", short}, {"Email2KB", email}} {
+	}{{"Short", short}, {"Email2KB", email}, {"EvalSets", evalTexts(b)}} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
@@ -187,4 +191,21 @@ func BenchmarkClassify(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "items/s")
 		})
 	}
+}
+
+// evalTexts returns the texts of the project's eval sets: a realistic mix of
+// channels, lengths and languages.
+func evalTexts(tb testing.TB) []string {
+	tb.Helper()
+	var texts []string
+	for _, name := range []string{"core", "multilingual", "injection"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "evals", name+".jsonl"))
+		require.NoError(tb, err)
+		for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+			var it struct{ Text string }
+			require.NoError(tb, json.Unmarshal(line, &it))
+			texts = append(texts, it.Text)
+		}
+	}
+	return texts
 }

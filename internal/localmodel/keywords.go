@@ -48,7 +48,7 @@ var (
 	exposureWords  = []string{"journalist", "reporter", "viral", "million", "views", "press", "podcast", "article", "tiktok", "periodista", "journaliste", "jornalista", "artikel", "matéria"}
 	seriousLegal   = []string{"class action", "lawsuit", "court", "_sue_", "cease and desist", "demanda", "tribunal", "plainte", "klage", "processo"}
 	lightLegal     = []string{"gdpr", "ccpa", "rgpd", "dsgvo", "lgpd", "data request", "my data"}
-	credentialBait = []string{"password", "contraseña", "mot de passe", "passwort", "senha", "card number", "cvv", "wallet", "btc", "seed phrase", "gift card", "pix"}
+	credentialBait = []string{"password", "contraseña", "mot de passe", "passwort", "senha", "card number", "cvv", "wallet", "btc", "bitcoin", "eth", "ethereum", "usdt", "crypto", "airdrop", "seed phrase", "gift card", "pix", "verification fee", "verify your account", "2fa code", "login details"}
 )
 
 // maxKeywordBytes bounds the part of a text the keyword rules read: what
