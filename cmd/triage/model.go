@@ -20,14 +20,18 @@ func init() {
 
 // dataDir is where the public datasets are read from: --data, else
 // TRIAGE_DATA_DIR, else ../shared/data.
-func dataDir(e *env, flagValue string) string {
-	if flagValue != "" {
-		return flagValue
+func dataDir(e *env, flagValue string) (string, error) {
+	dir := flagValue
+	if dir == "" {
+		dir = e.getenv("TRIAGE_DATA_DIR")
 	}
-	if d := e.getenv("TRIAGE_DATA_DIR"); d != "" {
-		return d
+	if dir == "" {
+		dir = filepath.Join("..", "shared", "data")
 	}
-	return filepath.Join("..", "shared", "data")
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("public datasets not found at %s: pass --data DIR or set TRIAGE_DATA_DIR", dir)
+	}
+	return dir, nil
 }
 
 func runModelTrain(ctx context.Context, e *env, args []string) error {
@@ -42,7 +46,11 @@ func runModelTrain(ctx context.Context, e *env, args []string) error {
 	if *out == "" || fs.NArg() > 0 {
 		return errors.New("usage: triage model train --data DIR --out FILE")
 	}
-	m, rep, err := localmodel.Train(ctx, localmodel.TrainConfig{DataDir: dataDir(e, *data), Seed: *seed}, nil)
+	dir, err := dataDir(e, *data)
+	if err != nil {
+		return err
+	}
+	m, rep, err := localmodel.Train(ctx, localmodel.TrainConfig{DataDir: dir, Seed: *seed}, nil)
 	if err != nil {
 		return err
 	}
@@ -76,7 +84,11 @@ func runImportPublic(_ context.Context, e *env, args []string) error {
 	if *out == "" || fs.NArg() > 0 {
 		return errors.New("usage: triage eval import-public --data DIR --out DIR")
 	}
-	sets, err := localmodel.PublicEvalSets(dataDir(e, *data), localmodel.DefaultSeed)
+	dir, err := dataDir(e, *data)
+	if err != nil {
+		return err
+	}
+	sets, err := localmodel.PublicEvalSets(dir, localmodel.DefaultSeed)
 	if err != nil {
 		return err
 	}
