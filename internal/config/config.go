@@ -42,6 +42,17 @@ type Config struct {
 	LocalModel         string  // TRIAGE_LOCAL_MODEL: model file; empty = the one built into the binary
 	PrefilterThreshold float64 // TRIAGE_PREFILTER_THRESHOLD: close confident noise/spam without a model call; >1 disables
 
+	// Knowledge base and drafts.
+	Embedder          string // TRIAGE_EMBEDDER: local | openai | ollama
+	OpenAIEmbedModel  string // OPENAI_EMBED_MODEL
+	OllamaEmbedModel  string // OLLAMA_EMBED_MODEL
+	WordVectors       string // TRIAGE_WORD_VECTORS: word-vector file for the local embedder
+	DraftPrompt       string // TRIAGE_PROMPT_DRAFT
+	BrandVoice        string // TRIAGE_BRAND_VOICE
+	DraftRules        string // TRIAGE_DRAFT_RULES: file of forbidden-promise rules
+	SendWebhookURL    string // TRIAGE_SEND_WEBHOOK_URL: where approved replies are posted
+	SendWebhookSecret string // TRIAGE_SEND_WEBHOOK_SECRET: HMAC-SHA256 signing key
+
 	// The pipeline.
 	ClassifyPrompt    string        // TRIAGE_PROMPT_CLASSIFY: prompt version, e.g. classify/v1
 	Topics            []string      // TRIAGE_TOPICS: comma-separated topic list
@@ -68,6 +79,8 @@ func Default() Config {
 		LLMConcurrency:     4,
 		LLMTimeout:         60 * time.Second,
 		PrefilterThreshold: 0.9,
+		Embedder:           "local",
+		DraftPrompt:        "draft/v1",
 		ClassifyPrompt:     "classify/v1",
 		Topics:             taxonomy.DefaultTopics,
 		WorkerConcurrency:  10,
@@ -98,6 +111,15 @@ func (c *Config) settings() []setting {
 		{"TRIAGE_LLM_TIMEOUT", "llm-timeout", "timeout of one model request", (*durationValue)(&c.LLMTimeout)},
 		{"TRIAGE_LOCAL_MODEL", "local-model", "local model file (default: built in)", (*stringValue)(&c.LocalModel)},
 		{"TRIAGE_PREFILTER_THRESHOLD", "prefilter-threshold", "confidence above which the local model closes noise/spam without a model call (>1 disables)", (*floatValue)(&c.PrefilterThreshold)},
+		{"TRIAGE_EMBEDDER", "embedder", "embedding backend for the knowledge base: local | openai | ollama", (*stringValue)(&c.Embedder)},
+		{"OPENAI_EMBED_MODEL", "openai-embed-model", "OpenAI embedding model", (*stringValue)(&c.OpenAIEmbedModel)},
+		{"OLLAMA_EMBED_MODEL", "ollama-embed-model", "Ollama embedding model", (*stringValue)(&c.OllamaEmbedModel)},
+		{"TRIAGE_WORD_VECTORS", "word-vectors", "word-vector file for the local embedder (default: the one `triage setup` installs, if any)", (*stringValue)(&c.WordVectors)},
+		{"TRIAGE_PROMPT_DRAFT", "prompt-draft", "draft prompt version", (*stringValue)(&c.DraftPrompt)},
+		{"TRIAGE_BRAND_VOICE", "brand-voice", "how drafted replies should sound", (*stringValue)(&c.BrandVoice)},
+		{"TRIAGE_DRAFT_RULES", "draft-rules", "file of promises drafts are flagged for (name: regexp per line)", (*stringValue)(&c.DraftRules)},
+		{"TRIAGE_SEND_WEBHOOK_URL", "send-webhook-url", "URL approved replies are posted to", (*stringValue)(&c.SendWebhookURL)},
+		{"TRIAGE_SEND_WEBHOOK_SECRET", "send-webhook-secret", "HMAC-SHA256 key signing posted replies", (*secretValue)(&c.SendWebhookSecret)},
 		{"TRIAGE_PROMPT_CLASSIFY", "prompt-classify", "classify prompt version", (*stringValue)(&c.ClassifyPrompt)},
 		{"TRIAGE_TOPICS", "topics", "comma-separated topics", (*listValue)(&c.Topics)},
 		{"TRIAGE_WORKER_CONCURRENCY", "worker-concurrency", "triage jobs in flight per worker process", (*intValue)(&c.WorkerConcurrency)},
@@ -176,8 +198,33 @@ func (c *Config) Validate(need Need) error {
 	if c.DuplicateWindow < 0 {
 		return fmt.Errorf("TRIAGE_DUPLICATE_WINDOW=%s: must not be negative", c.DuplicateWindow)
 	}
+	if err := c.validateKB(); err != nil {
+		return err
+	}
 	if need.Backend {
 		return c.validateBackend()
+	}
+	return nil
+}
+
+func (c *Config) validateKB() error {
+	switch c.Embedder {
+	case llm.BackendLocal:
+	case llm.BackendOpenAI:
+		if c.OpenAIEmbedModel == "" {
+			return errors.New("OPENAI_EMBED_MODEL is required with TRIAGE_EMBEDDER=openai (for example text-embedding-3-small)")
+		}
+	case llm.BackendOllama:
+		if c.OllamaEmbedModel == "" {
+			return errors.New("OLLAMA_EMBED_MODEL is required with TRIAGE_EMBEDDER=ollama (for example nomic-embed-text)")
+		}
+	default:
+		return fmt.Errorf("TRIAGE_EMBEDDER=%q: must be one of local, openai, ollama", c.Embedder)
+	}
+	if c.SendWebhookURL != "" {
+		if err := checkHTTPURL(c.SendWebhookURL); err != nil {
+			return fmt.Errorf("TRIAGE_SEND_WEBHOOK_URL=%q: %w", c.SendWebhookURL, err)
+		}
 	}
 	return nil
 }

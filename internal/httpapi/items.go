@@ -10,6 +10,7 @@ import (
 
 	"github.com/triage-oss/triage/internal/apperr"
 	"github.com/triage-oss/triage/internal/classify"
+	"github.com/triage-oss/triage/internal/drafts"
 	"github.com/triage-oss/triage/internal/items"
 )
 
@@ -83,6 +84,8 @@ type itemResponse struct {
 	// InheritedFrom names the item whose classification a duplicate shows.
 	InheritedFrom *int64        `json:"inherited_from,omitempty"`
 	History       []items.Event `json:"history"`
+	// Draft is the item's drafted reply, if it has one.
+	Draft *drafts.Draft `json:"draft,omitempty"`
 }
 
 func (s *Server) handleGetItem(w http.ResponseWriter, r *http.Request) {
@@ -121,6 +124,16 @@ func (s *Server) item(r *http.Request, id int64) (itemResponse, error) {
 	}
 	if resp.History, err = s.cfg.Items.Events(ctx, id); err != nil {
 		return itemResponse{}, err
+	}
+	if s.cfg.Drafts != nil {
+		d, err := s.cfg.Drafts.ByItem(ctx, id)
+		switch apperr.CodeOf(err) {
+		case "":
+			resp.Draft = &d
+		case apperr.ENOTFOUND:
+		default:
+			return itemResponse{}, err
+		}
 	}
 	return resp, nil
 }

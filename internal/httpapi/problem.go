@@ -33,24 +33,14 @@ type Problem struct {
 	Errors []apperr.FieldError `json:"errors,omitempty"`
 }
 
-// writeError answers with the problem document for err, logging internal
-// errors with their full text.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+// problemOf is the problem document for err.
+func problemOf(err error) Problem {
 	code := apperr.CodeOf(err)
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	switch {
-	case code == apperr.EINTERNAL:
-		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "error", err)
-	case status >= 500:
-		log.WarnContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-	}
-	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", RetryAfterSeconds)
-	}
-	p := Problem{
+	return Problem{
 		Type:   "about:blank",
 		Title:  http.StatusText(status),
 		Status: status,
@@ -58,8 +48,23 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		Code:   code,
 		Errors: apperr.FieldsOf(err),
 	}
+}
+
+// writeError answers with the problem document for err, logging internal
+// errors with their full text.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := problemOf(err)
+	switch {
+	case p.Code == apperr.EINTERNAL:
+		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "error", err)
+	case p.Status >= 500:
+		log.WarnContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	}
+	if p.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", RetryAfterSeconds)
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
+	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p) // the client may be gone; nothing to do
 }
 

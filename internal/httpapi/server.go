@@ -35,6 +35,8 @@ type Config struct {
 	Ingester        Ingester
 	Items           ItemReader
 	Classifications ClassificationReader
+	// Drafts serves the review queue; nil leaves the /v1/drafts routes out.
+	Drafts DraftService
 	// Ready reports whether the server can do its job (database reachable,
 	// migrations current); /readyz calls it.
 	Ready func(ctx context.Context) error
@@ -66,6 +68,9 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /v1/items/{id}", s.handleGetItem)
 	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
 	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
+	if cfg.Drafts != nil {
+		s.routeDrafts()
+	}
 	return s
 }
 

@@ -50,10 +50,20 @@ const (
 	// StateNeedsHuman: automation could not handle it (a model failed for
 	// good or answered garbage); StateReason says why.
 	StateNeedsHuman State = "needs_human"
+
+	// StatePendingReview: a drafted reply waits for a reviewer.
+	StatePendingReview State = "pending_review"
+	// StateApproved: a reviewer approved the reply; the send job delivers it.
+	StateApproved State = "approved"
+	// StateReplied: the approved reply was delivered.
+	StateReplied State = "replied"
+	// StateClosed: handled without a reply (a reviewer rejected the draft).
+	StateClosed State = "closed"
 )
 
 // States lists every state.
-var States = []State{StateReceived, StateClassified, StateDuplicate, StateFiltered, StateNeedsHuman}
+var States = []State{StateReceived, StateClassified, StateDuplicate, StateFiltered, StateNeedsHuman,
+	StatePendingReview, StateApproved, StateReplied, StateClosed}
 
 // Event is one change of an item's state.
 type Event struct {

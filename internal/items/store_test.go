@@ -421,7 +421,7 @@ func TestStoreTransition(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
 		id := b.insert(t, now, item("x", "1", "hello"))[0].ID
-		err := b.store.Transition(b.ctx, id, items.Change{From: items.StateReceived, To: "closed", Actor: "worker", At: later})
+		err := b.store.Transition(b.ctx, id, items.Change{From: items.StateReceived, To: "archived", Actor: "worker", At: later})
 		require.Error(t, err)
 		require.NotErrorIs(t, err, items.ErrStateChanged)
 		require.Equal(t, apperr.EINTERNAL, apperr.CodeOf(err))

@@ -50,8 +50,12 @@ type WorkerConfig struct {
 	// RateLimitWait is the wait after a 429 that named none. Defaults to
 	// DefaultRateLimitWait.
 	RateLimitWait time.Duration
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// OnClassified, when set, runs in the transaction that stores an
+	// item's classification (not for items the prefilter closed): the
+	// drafts stage uses it to enqueue its job atomically with the state.
+	OnClassified func(ctx context.Context, tx pgx.Tx, it items.Item, res classify.Result) error
+	Logger       *slog.Logger
+	Now          func() time.Time
 }
 
 func (c WorkerConfig) withDefaults() WorkerConfig {
@@ -124,11 +128,15 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 		if _, err := classify.NewStore(tx).Insert(ctx, it.ID, res); err != nil {
 			return err
 		}
-		return items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: to, Reason: reason,
+		err := items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: to, Reason: reason,
 			Actor: "worker", At: w.config.Now(), Detail: map[string]any{
 				"backend": res.Backend, "model": res.Model, "prompt_version": res.PromptVersion,
 				"intent": res.Labels.Intent, "risk": res.Labels.Risk, "repaired": res.Repaired,
 			}})
+		if err != nil || to != items.StateClassified || w.config.OnClassified == nil {
+			return err
+		}
+		return w.config.OnClassified(ctx, tx, it, res)
 	})
 }
 

@@ -1,0 +1,118 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
+)
+
+// Embedder turns texts into vectors (internal/embed).
+type Embedder interface {
+	Model() string
+	Dim() int
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// EmbedBatch is how many chunks EmbedMissing embeds per call.
+const EmbedBatch = 128
+
+// RegisterModel records e's model and creates its HNSW index (cosine) on
+// the vectors of that model alone. It is idempotent.
+func (s *Store) RegisterModel(ctx context.Context, model string, dim int, state []byte) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var have int
+		err := tx.QueryRow(ctx, queries.Get("ModelDim"), model).Scan(&have, new([]byte))
+		switch {
+		case err == nil && have != dim:
+			return fmt.Errorf("embedding model %q is registered with %d dimensions, not %d: give the new model another name", model, have, dim)
+		case err == nil:
+			return nil
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		if _, err := tx.Exec(ctx, queries.Get("RegisterModel"), model, dim, state); err != nil {
+			return fmt.Errorf("register embedding model %q: %w", model, err)
+		}
+		// The model name is a bound literal in the index predicate:
+		// quote it as a SQL string.
+		ddl := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((%s) vector_cosine_ops) WHERE model = %s",
+			indexName(model), dimExpr(dim), quoteLiteral(model))
+		if _, err := tx.Exec(ctx, ddl); err != nil {
+			return fmt.Errorf("create index for embedding model %q: %w", model, err)
+		}
+		return nil
+	})
+}
+
+// EmbedMissing embeds every chunk that has no vector from e's model, in
+// batches, and returns how many it embedded. It can be interrupted and
+// resumed: each batch commits on its own.
+func (s *Store) EmbedMissing(ctx context.Context, e Embedder) (int, error) {
+	if err := s.RegisterModel(ctx, e.Model(), e.Dim(), nil); err != nil {
+		return 0, err
+	}
+	total := 0
+	for {
+		var ids []int64
+		var texts []string
+		rows, err := s.pool.Query(ctx, queries.Get("ChunksWithoutEmbedding"), e.Model(), EmbedBatch)
+		if err != nil {
+			return total, fmt.Errorf("find chunks to embed: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var heading, text string
+			if err := rows.Scan(&id, &heading, &text); err != nil {
+				rows.Close()
+				return total, err
+			}
+			ids, texts = append(ids, id), append(texts, heading+"\n\n"+text)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return total, err
+		}
+		if len(ids) == 0 {
+			return total, nil
+		}
+		if err := s.putEmbeddings(ctx, e, ids, texts); err != nil {
+			return total, err
+		}
+		total += len(ids)
+	}
+}
+
+func (s *Store) putEmbeddings(ctx context.Context, e Embedder, ids []int64, texts []string) error {
+	vecs, err := e.Embed(ctx, texts)
+	if err != nil {
+		return fmt.Errorf("embed %d chunks with %s: %w", len(texts), e.Model(), err)
+	}
+	if len(vecs) != len(ids) {
+		return fmt.Errorf("embed with %s: %d vectors for %d texts", e.Model(), len(vecs), len(ids))
+	}
+	enc := make([]string, len(vecs))
+	for i, v := range vecs {
+		if len(v) != e.Dim() {
+			return fmt.Errorf("embed with %s: vector of %d dimensions, want %d", e.Model(), len(v), e.Dim())
+		}
+		enc[i] = pgvector.NewVector(v).String()
+	}
+	if _, err := s.pool.Exec(ctx, queries.Get("InsertEmbeddings"), e.Model(), ids, enc); err != nil {
+		return fmt.Errorf("store embeddings: %w", err)
+	}
+	return nil
+}
+
+func quoteLiteral(s string) string {
+	out := []byte{'\''}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			out = append(out, '\'')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '\''))
+}
