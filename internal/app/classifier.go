@@ -67,18 +67,19 @@ func loadLocalModel(path string) (*localmodel.Model, string, error) {
 }
 
 // NewClassifier returns the classifier cfg selects: the local model alone
-// (TRIAGE_BACKEND=local), or the local prefilter in front of an LLM,
-// recording every model call with rec. Either way items the local model
-// confidently calls noise or spam are closed by the prefilter.
-func NewClassifier(cfg config.Config, rec classify.Recorder, log *slog.Logger) (classify.Classifier, error) {
+// (TRIAGE_BACKEND=local, completer nil), or the local prefilter in front of
+// an LLM calling completer, recording every model call with rec. Either way
+// items the local model confidently calls noise or spam are closed by the
+// prefilter.
+func NewClassifier(cfg config.Config, completer classify.Completer, rec classify.Recorder, log *slog.Logger) (classify.Classifier, error) {
 	local, err := NewLocal(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Backend == llm.BackendLocal {
+	if completer == nil {
 		return classify.NewCascade(local, nil, cfg.PrefilterThreshold), nil
 	}
-	llmClassifier, err := NewLLMClassifier(cfg, rec, log)
+	llmClassifier, err := NewLLMClassifier(cfg, completer, rec, log)
 	if err != nil {
 		return nil, err
 	}
@@ -87,16 +88,12 @@ func NewClassifier(cfg config.Config, rec classify.Recorder, log *slog.Logger) (
 
 // NewLLMClassifier returns the LLM classifier alone, with the configured
 // prompt version.
-func NewLLMClassifier(cfg config.Config, rec classify.Recorder, log *slog.Logger) (*classify.LLM, error) {
+func NewLLMClassifier(cfg config.Config, completer classify.Completer, rec classify.Recorder, log *slog.Logger) (*classify.LLM, error) {
 	tax, err := taxonomy.New(cfg.Topics)
 	if err != nil {
 		return nil, err
 	}
 	p, err := prompt.Load(prompts.FS, cfg.ClassifyPrompt)
-	if err != nil {
-		return nil, err
-	}
-	completer, err := NewCompleter(cfg, nil)
 	if err != nil {
 		return nil, err
 	}

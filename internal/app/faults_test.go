@@ -65,7 +65,7 @@ func TestPipelineFaults(t *testing.T) {
 			want:    map[string]int{"classified": n},
 			check: func(t *testing.T, b *testBundle) {
 				require.Equal(t, 3*n, b.model.Status(http.StatusTooManyRequests))
-				require.Equal(t, 3*n, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE outcome = 'rate_limited'"))
+				require.Equal(t, 3*n, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE task = 'classify' AND outcome = 'rate_limited'"))
 			},
 		},
 		{
@@ -81,7 +81,7 @@ func TestPipelineFaults(t *testing.T) {
 			handler: llmtest.FailFirst(n/2, llmtest.Reply{Hang: true}, ok),
 			want:    map[string]int{"classified": n},
 			check: func(t *testing.T, b *testBundle) {
-				require.Equal(t, n/2, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE outcome = 'timeout'"))
+				require.Equal(t, n/2, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE task = 'classify' AND outcome = 'timeout'"))
 			},
 		},
 		{
@@ -93,7 +93,7 @@ func TestPipelineFaults(t *testing.T) {
 			name: "garbage output", backend: llm.BackendOpenAI, handler: llmtest.Garbage(),
 			want: map[string]int{"needs_human": n}, reason: "model output invalid after a repair attempt",
 			check: func(t *testing.T, b *testBundle) {
-				require.Equal(t, 2*n, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE outcome = 'invalid_output'"), "one call and one repair per item")
+				require.Equal(t, 2*n, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE task LIKE 'classify%' AND outcome = 'invalid_output'"), "one call and one repair per item")
 			},
 		},
 		{
@@ -111,7 +111,7 @@ func TestPipelineFaults(t *testing.T) {
 			name: "rejected key", backend: llm.BackendOllama, handler: llmtest.Always(llmtest.Reply{Status: http.StatusUnauthorized}),
 			want: map[string]int{"needs_human": n}, reason: "rejected",
 			check: func(t *testing.T, b *testBundle) {
-				require.Equal(t, n, b.model.Requests(), "a rejected request is not retried")
+				require.Equal(t, n, b.classifyCalls(), "a rejected request is not retried")
 			},
 		},
 	}

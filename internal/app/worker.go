@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,9 +11,15 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/triage-oss/triage/internal/calllog"
+	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/drafts"
+	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/kb"
+	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/pipeline"
 )
 
@@ -21,7 +28,8 @@ import (
 // spending an attempt.
 const ShutdownGrace = 30 * time.Second
 
-// Worker is the triage worker process.
+// Worker is the worker process: triage, drafts, sending, and the periodic
+// housekeeping jobs.
 type Worker struct {
 	Pool   *pgxpool.Pool
 	River  *river.Client[pgx.Tx]
@@ -32,19 +40,21 @@ type Worker struct {
 type WorkerOptions struct {
 	// Classifier replaces the one built from the configuration.
 	Classifier pipeline.Classifier
+	// Sender replaces the one built from the configuration.
+	Sender drafts.Sender
 	// RetryPolicy replaces River's backoff.
 	RetryPolicy river.ClientRetryPolicy
 	TestOnly    bool
 }
 
 // NewWorker opens the database (refusing one that is behind) and builds the
-// River client with the triage and rescue workers.
+// River client with every worker.
 func NewWorker(ctx context.Context, cfg config.Config, log *slog.Logger, opts WorkerOptions) (*Worker, error) {
-	pool, err := OpenDatabase(ctx, cfg.DatabaseURL, int32(cfg.WorkerConcurrency+5))
+	pool, err := OpenDatabase(ctx, cfg.DatabaseURL, int32(cfg.WorkerConcurrency+10))
 	if err != nil {
 		return nil, err
 	}
-	w, err := newWorker(pool, cfg, log, opts)
+	w, err := newWorker(ctx, pool, cfg, log, opts)
 	if err != nil {
 		pool.Close()
 		return nil, err
@@ -52,23 +62,82 @@ func NewWorker(ctx context.Context, cfg config.Config, log *slog.Logger, opts Wo
 	return w, nil
 }
 
-func newWorker(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger, opts WorkerOptions) (*Worker, error) {
+func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *slog.Logger, opts WorkerOptions) (*Worker, error) {
+	rec := calllog.NewStore(pool)
+	var completer classify.Completer
+	if cfg.Backend != llm.BackendLocal {
+		var err error
+		if completer, err = NewCompleter(cfg, nil); err != nil {
+			return nil, err
+		}
+	}
 	classifier := opts.Classifier
 	if classifier == nil {
-		c, err := NewClassifier(cfg, calllog.NewStore(pool), log)
+		c, err := NewClassifier(cfg, completer, rec, log)
 		if err != nil {
 			return nil, fmt.Errorf("classifier: %w", err)
 		}
 		classifier = c
 	}
-	triage := pipeline.NewTriageWorker(pool, classifier, pipeline.WorkerConfig{DuplicateWindow: cfg.DuplicateWindow, Logger: log})
-	rescue := pipeline.NewRescueWorker(pool, pipeline.RescueConfig{MaxAttempts: cfg.MaxAttempts, Logger: log})
-	client, err := pipeline.NewClient(pool, pipeline.ClientConfig{Triage: triage, Rescue: rescue,
-		Concurrency: cfg.WorkerConcurrency, RetryPolicy: opts.RetryPolicy, Logger: log, TestOnly: opts.TestOnly})
+	embedder, err := NewEmbedder(ctx, cfg, log)
+	if err != nil {
+		return nil, fmt.Errorf("embedder: %w", err)
+	}
+	writer, err := NewWriter(cfg, completer, rec)
+	if err != nil {
+		return nil, fmt.Errorf("draft writer: %w", err)
+	}
+	rules, err := draftRules(cfg.DraftRules)
 	if err != nil {
 		return nil, err
 	}
+	sender := cmp.Or[drafts.Sender](opts.Sender, NewSender(cfg))
+
+	triage := pipeline.NewTriageWorker(pool, classifier, pipeline.WorkerConfig{
+		DuplicateWindow: cfg.DuplicateWindow, Logger: log, OnClassified: enqueueDraft})
+	rescue := pipeline.NewRescueWorker(pool, pipeline.RescueConfig{MaxAttempts: cfg.MaxAttempts, Logger: log})
+	kbStore := kb.NewStore(pool)
+	embedWorker := kb.NewEmbedWorker(kbStore, embedder, log)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, triage)
+	river.AddWorker(workers, rescue)
+	river.AddWorker(workers, drafts.NewDraftWorker(pool, kb.NewRetriever(pool, embedder), writer, drafts.WorkerConfig{Rules: rules, Logger: log}))
+	river.AddWorker(workers, drafts.NewSendWorker(pool, sender, log))
+	river.AddWorker(workers, embedWorker)
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Logger:   log,
+		Workers:  workers,
+		TestOnly: opts.TestOnly,
+		Queues: map[string]river.QueueConfig{
+			// A short cooldown lets fast backends (the local model) run
+			// hundreds of jobs a second; slow ones are bound by MaxWorkers.
+			pipeline.QueueTriage:      {MaxWorkers: cfg.WorkerConcurrency, FetchCooldown: 20 * time.Millisecond},
+			drafts.QueueDrafts:        {MaxWorkers: max(2, cfg.LLMConcurrency), FetchCooldown: 20 * time.Millisecond},
+			pipeline.QueueMaintenance: {MaxWorkers: 2},
+		},
+		PeriodicJobs:         []*river.PeriodicJob{rescue.PeriodicJob(), embedWorker.PeriodicJob(10 * time.Minute)},
+		RetryPolicy:          opts.RetryPolicy,
+		JobTimeout:           pipeline.DefaultJobTimeout,
+		RescueStuckJobsAfter: pipeline.DefaultJobTimeout + time.Minute,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
 	return &Worker{Pool: pool, River: client, Logger: log}, nil
+}
+
+// enqueueDraft queues a draft for a classified item that deserves a reply,
+// in the transaction that stores its classification.
+func enqueueDraft(ctx context.Context, tx pgx.Tx, it items.Item, res classify.Result) error {
+	if ok, _ := drafts.Deserves(res.Labels); !ok {
+		return nil
+	}
+	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+	if err != nil {
+		return err
+	}
+	_, err = client.InsertTx(ctx, tx, drafts.DraftArgs{ItemID: it.ID}, nil)
+	return err
 }
 
 // Run works jobs until ctx is cancelled, then stops gracefully: in-flight
@@ -78,7 +147,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := w.River.Start(ctx); err != nil {
 		return fmt.Errorf("start river: %w", err)
 	}
-	w.Logger.Info("worker started", "queues", []string{pipeline.QueueTriage, pipeline.QueueMaintenance})
+	w.Logger.Info("worker started", "queues", []string{pipeline.QueueTriage, drafts.QueueDrafts, pipeline.QueueMaintenance})
 	<-ctx.Done()
 	w.Logger.Info("worker stopping; finishing in-flight jobs", "grace", ShutdownGrace)
 	soft, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)

@@ -11,15 +11,29 @@ package demo
 import (
 	"bufio"
 	"bytes"
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/kb"
 )
 
 //go:embed data/stream.jsonl
 var streamJSONL []byte
+
+//go:embed data/kb
+var kbFiles embed.FS
+
+// KB returns the sample knowledge base's articles.
+func KB() ([]kb.Article, error) {
+	sub, err := fs.Sub(kbFiles, "data/kb")
+	if err != nil {
+		return nil, err
+	}
+	return kb.ReadFS(sub)
+}
 
 // Stream returns the sample stream's items, validated as ingestion would.
 func Stream(now time.Time) ([]items.NewItem, error) {

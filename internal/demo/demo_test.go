@@ -56,10 +56,18 @@ func TestRun(t *testing.T) {
 	pool := pgtest.Pool(t, dbURL)
 	var waiting, total, classifiedOrClosed int
 	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE state = 'received'), count(*),
-		count(*) FILTER (WHERE state IN ('classified', 'filtered', 'duplicate')) FROM items`).Scan(&waiting, &total, &classifiedOrClosed))
+		count(*) FILTER (WHERE state IN ('classified', 'filtered', 'duplicate', 'pending_review')) FROM items`).Scan(&waiting, &total, &classifiedOrClosed))
 	require.Zero(t, waiting)
 	stream, err := demo.Stream(time.Now())
 	require.NoError(t, err)
 	require.Equal(t, len(stream), total)
 	require.Equal(t, total, classifiedOrClosed, "the local model handles every item")
+	var drafted, sent, kbArticles int
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM drafts),
+		(SELECT count(*) FROM drafts WHERE state <> 'pending_review'), (SELECT count(*) FROM kb_documents)`).Scan(&drafted, &sent, &kbArticles))
+	require.Positive(t, drafted, "replies are drafted from the sample knowledge base")
+	require.Zero(t, sent, "nothing leaves the review queue without a reviewer")
+	articles, err := demo.KB()
+	require.NoError(t, err)
+	require.Equal(t, len(articles), kbArticles)
 }

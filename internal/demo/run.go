@@ -17,6 +17,7 @@ import (
 
 	"github.com/triage-oss/triage/internal/app"
 	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/postgres"
 )
 
@@ -60,6 +61,9 @@ func Run(ctx context.Context, cfg config.Config, o Options) error {
 		return err
 	}
 	cfg.DatabaseURL = o.DatabaseURL
+	if err := loadKB(ctx, cfg, o); err != nil {
+		return err
+	}
 	cfg.Addr = freeAddr(cfg.Addr)
 	api, err := app.NewAPI(ctx, cfg, o.Logger)
 	if err != nil {
@@ -117,6 +121,35 @@ func show(ctx context.Context, cfg config.Config, o Options, api *app.API, ready
 	return nil
 }
 
+// loadKB imports the sample knowledge base and embeds it, so drafts can
+// cite it from the first item.
+func loadKB(ctx context.Context, cfg config.Config, o Options) error {
+	articles, err := KB()
+	if err != nil {
+		return err
+	}
+	pool, err := app.OpenDatabase(ctx, cfg.DatabaseURL, 2)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := kb.NewStore(pool)
+	st, err := store.Import(ctx, "demo", articles)
+	if err != nil {
+		return err
+	}
+	embedder, err := app.NewEmbedder(ctx, cfg, o.Logger)
+	if err != nil {
+		return err
+	}
+	n, err := store.EmbedMissing(ctx, embedder)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "knowledge base: %d articles, %d passages (%d new), embedded with %s\n", len(articles), st.Chunks, n, embedder.Model())
+	return nil
+}
+
 // freeAddr returns addr when it can be listened on, else a free port on
 // the same host, so a busy 8080 does not stop the demo.
 func freeAddr(addr string) string {
@@ -160,25 +193,31 @@ func post(ctx context.Context, base string) (int, error) {
 	return len(lines), nil
 }
 
-// waitTriaged shows progress until no item waits for triage.
+// waitTriaged shows progress until no item waits for triage and no triage
+// or draft job is left.
 func waitTriaged(ctx context.Context, pool *pgxpool.Pool, total int, o Options) error {
 	start := time.Now()
 	last := time.Time{}
 	for {
-		var waiting int
-		if err := pool.QueryRow(ctx, "SELECT count(*) FROM items WHERE state = 'received'").Scan(&waiting); err != nil {
+		var waiting, drafted, jobs int
+		err := pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM items WHERE state = 'received'),
+			(SELECT count(*) FROM drafts),
+			(SELECT count(*) FROM river_job WHERE kind IN ('triage', 'draft')
+				AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled'))`).Scan(&waiting, &drafted, &jobs)
+		if err != nil {
 			return err
 		}
 		done := total - waiting
-		rate := float64(done) / time.Since(start).Seconds()
+		line := fmt.Sprintf("  triaged %d/%d items (%.0f items/s), %d replies drafted", done, total, float64(done)/time.Since(start).Seconds(), drafted)
 		switch {
 		case o.Interactive:
-			fmt.Fprintf(o.Out, "\r  triaged %d/%d items (%.0f items/s)   ", done, total, rate)
-		case time.Since(last) >= time.Second || waiting == 0:
-			fmt.Fprintf(o.Out, "  triaged %d/%d items (%.0f items/s)\n", done, total, rate)
+			fmt.Fprintf(o.Out, "\r%s   ", line)
+		case time.Since(last) >= time.Second || jobs == 0:
+			fmt.Fprintln(o.Out, line)
 			last = time.Now()
 		}
-		if waiting == 0 {
+		if waiting == 0 && jobs == 0 {
 			if o.Interactive {
 				fmt.Fprintln(o.Out)
 			}
@@ -197,6 +236,8 @@ func printTry(out io.Writer, base string) {
 		"text": "Sync has been stuck on 'Preparing items' since this morning, help!"})
 	fmt.Fprintf(out, `
 The API is up at %[1]s. Try:
+  curl -s '%[1]s/v1/drafts?limit=5'            # the review queue
+  curl -s %[1]s/v1/drafts/1                     # a draft with its item, tags, passages and history
   curl -s %[1]s/v1/items/1
   curl -s -X POST %[1]s/v1/items -H 'Content-Type: application/json' -d '%[2]s'
   curl -s %[1]s/readyz

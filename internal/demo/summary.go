@@ -106,7 +106,9 @@ func (s Summary) Print(out io.Writer, backend string, took time.Duration) {
 	filtered, dups := s.ByState[string(items.StateFiltered)], s.ByState[string(items.StateDuplicate)]
 	fmt.Fprintf(out, "\nnoise filtered:   %d (%.0f%%): %d closed by the local prefilter, %d exact duplicates\n",
 		filtered+dups, pct(filtered+dups, s.Total), filtered, dups)
-	fmt.Fprintf(out, "needs review:     %d classified items wait for their owners; %d handed to a human (needs_human)\n",
+	fmt.Fprintf(out, "review queue:     %d drafted replies wait for a reviewer (pending_review); none is sent without approval\n",
+		s.ByState[string(items.StatePendingReview)])
+	fmt.Fprintf(out, "for their owners: %d classified items get no draft (risks to escalate, chatter); %d handed to a human (needs_human)\n",
 		s.ByState[string(items.StateClassified)], s.ByState[string(items.StateNeedsHuman)])
 	fmt.Fprintf(out, "sarcasm detected: %d items\n", s.Sarcastic)
 	fmt.Fprintf(out, "model calls:      %d (%d tokens)\n", s.ModelCalls, s.Tokens)

@@ -23,9 +23,13 @@ type DraftArgs struct {
 // Kind is the River job kind.
 func (DraftArgs) Kind() string { return "draft" }
 
+// DraftMaxAttempts bounds a draft job; the last failed attempt hands the
+// item to a human.
+const DraftMaxAttempts = 6
+
 // InsertOpts puts draft jobs on their queue, one live job per item.
 func (DraftArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueDrafts, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveStates}}
+	return river.InsertOpts{Queue: QueueDrafts, MaxAttempts: DraftMaxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveStates}}
 }
 
 // SendArgs is the job that delivers one approved draft.

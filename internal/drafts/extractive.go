@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/triage-oss/triage/internal/llm"
+	"github.com/triage-oss/triage/internal/taxonomy"
 )
 
 // Extractive is the offline writer: no model, no network. It quotes the
@@ -35,6 +36,11 @@ func (e Extractive) Write(_ context.Context, req Request) (Written, error) {
 		greeting = "Hi " + name + ","
 	}
 	signOff := cmp.Or(e.SignOff, "— the team")
+	if req.Labels.Intent == taxonomy.IntentEngagement {
+		// Praise and chatter want a thank-you, not a help article.
+		w.Body = fmt.Sprintf("%s\n\nThank you, that's great to hear! We'll pass it on to the team.\n\n%s", greeting, signOff)
+		return w, nil
+	}
 	if len(req.Passages) == 0 {
 		w.Body = fmt.Sprintf("%s\n\nThanks for getting in touch. A teammate is looking into this and will get back to you here.\n\n%s", greeting, signOff)
 		return w, nil

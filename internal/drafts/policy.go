@@ -27,6 +27,13 @@ func Deserves(labels taxonomy.Classification) (bool, string) {
 	return true, ""
 }
 
+// NeedsCitation reports whether a reply to an item with labels must be
+// backed by the knowledge base: everything but engagement (praise, thanks,
+// chatter), which is answered with thanks.
+func NeedsCitation(labels taxonomy.Classification) bool {
+	return labels.Intent != taxonomy.IntentEngagement
+}
+
 // Rule is one thing a draft must not promise.
 type Rule struct {
 	Name string
@@ -78,10 +85,13 @@ func mustRules(src string) []Rule {
 var urlRE = regexp.MustCompile(`https?://[^\s)>\]"']+`)
 
 // Check returns the flags a reviewer should see for a draft body that
-// cites the given passages out of those retrieved.
-func Check(body string, cited []int, retrieved []Passage, rules []Rule) []Flag {
+// cites the given passages out of those retrieved. A reply that needs no
+// source (a thank-you to praise: see NeedsCitation) is not flagged for
+// citing none.
+func Check(body string, cited []int, retrieved []Passage, rules []Rule, labels taxonomy.Classification) []Flag {
 	var flags []Flag
-	if len(retrieved) == 0 {
+	needed := NeedsCitation(labels)
+	if len(retrieved) == 0 && needed {
 		flags = append(flags, Flag{FlagNoPassages, "the knowledge base had nothing on this: the draft is not backed by any article"})
 	}
 	valid := 0
@@ -92,7 +102,7 @@ func Check(body string, cited []int, retrieved []Passage, rules []Rule) []Flag {
 			flags = append(flags, Flag{FlagUnknownCitation, fmt.Sprintf("cites passage [%d], which was not retrieved", n)})
 		}
 	}
-	if valid == 0 {
+	if valid == 0 && needed {
 		flags = append(flags, Flag{FlagNoCitation, "the draft cites none of the retrieved passages: check every claim"})
 	}
 	seen := map[string]bool{}

@@ -17,6 +17,8 @@ var passages = []drafts.Passage{
 	{N: 2, ChunkID: 12, DocumentID: "refunds", Title: "Refunds", URL: "https://help.lumen.example/articles/refunds", Text: "Refunds are reviewed by billing."},
 }
 
+var support = taxonomy.Classification{Intent: taxonomy.IntentSupportIssue, Risk: taxonomy.RiskNone}
+
 func codes(flags []drafts.Flag) []string {
 	var out []string
 	for _, f := range flags {
@@ -46,7 +48,7 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tt.want, codes(drafts.Check(tt.body, tt.cited, tt.ps, drafts.DefaultRules)))
+			require.Equal(t, tt.want, codes(drafts.Check(tt.body, tt.cited, tt.ps, drafts.DefaultRules, support)))
 		})
 	}
 }
@@ -55,7 +57,7 @@ func TestParseRules(t *testing.T) {
 	t.Parallel()
 	rules, err := drafts.ParseRules(strings.NewReader("# ours\nfree: \\bfree (month|year)\\b\n\n"))
 	require.NoError(t, err)
-	require.Equal(t, []string{drafts.FlagForbiddenPromise}, codes(drafts.Check("Enjoy a FREE month on us!", []int{1}, passages, rules)))
+	require.Equal(t, []string{drafts.FlagForbiddenPromise}, codes(drafts.Check("Enjoy a FREE month on us!", []int{1}, passages, rules, support)))
 	_, err = drafts.ParseRules(strings.NewReader("no colon here"))
 	require.ErrorContains(t, err, "line 1")
 	_, err = drafts.ParseRules(strings.NewReader("bad: (unclosed"))
@@ -96,7 +98,14 @@ func TestExtractive(t *testing.T) {
 	require.True(t, strings.HasPrefix(w.Body, "Hi maya,"))
 	require.Contains(t, w.Body, "> If sync is stuck on Preparing items")
 	require.Contains(t, w.Body, passages[0].URL)
-	require.Empty(t, codes(drafts.Check(w.Body, w.Cited, passages, drafts.DefaultRules)), "the template itself promises nothing")
+	require.Empty(t, codes(drafts.Check(w.Body, w.Cited, passages, drafts.DefaultRules, support)), "the template itself promises nothing")
+
+	w, err = drafts.Extractive{}.Write(context.Background(), drafts.Request{Text: "love the update!", Passages: passages,
+		Labels: taxonomy.Classification{Intent: taxonomy.IntentEngagement}})
+	require.NoError(t, err)
+	require.Contains(t, w.Body, "Thank you")
+	require.Empty(t, codes(drafts.Check(w.Body, w.Cited, passages, drafts.DefaultRules, taxonomy.Classification{Intent: taxonomy.IntentEngagement})),
+		"a thank-you needs no citation")
 
 	w, err = drafts.Extractive{}.Write(context.Background(), drafts.Request{Text: "hello?"})
 	require.NoError(t, err)

@@ -96,7 +96,7 @@ func setup(t *testing.T, writer drafts.Writer, sender drafts.Sender) *testBundle
 	river.AddWorker(workers, drafts.NewDraftWorker(pool, nil, writer, drafts.WorkerConfig{Logger: log}))
 	river.AddWorker(workers, drafts.NewSendWorker(pool, sender, log))
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log, TestOnly: true, Workers: workers,
-		Queues: map[string]river.QueueConfig{drafts.QueueDrafts: {MaxWorkers: 4, FetchCooldown: 10 * time.Millisecond}},
+		Queues:      map[string]river.QueueConfig{drafts.QueueDrafts: {MaxWorkers: 4, FetchCooldown: 10 * time.Millisecond}},
 		RetryPolicy: fastRetry{}})
 	require.NoError(t, err)
 	require.NoError(t, client.Start(b.ctx))
@@ -322,7 +322,7 @@ func TestLLMDraftWithoutCitationsIsFlagged(t *testing.T) {
 	out, err := w.Write(context.Background(), drafts.Request{Channel: "x", Text: "charged twice", Passages: passages})
 	require.NoError(t, err)
 	require.Equal(t, "draft/v1", out.PromptVersion)
-	flags := codes(drafts.Check(out.Body, out.Cited, passages, drafts.DefaultRules))
+	flags := codes(drafts.Check(out.Body, out.Cited, passages, drafts.DefaultRules, support))
 	require.Contains(t, flags, drafts.FlagNoCitation)
 	require.Contains(t, flags, drafts.FlagForbiddenPromise)
 	// The passages went to the model as data, with the schema.
@@ -338,5 +338,3 @@ func TestLLMDraftWithoutCitationsIsFlagged(t *testing.T) {
 	_, err = w.Write(context.Background(), drafts.Request{Channel: "x", Text: "hi", Passages: passages})
 	require.True(t, errors.Is(err, drafts.ErrInvalidDraft), "%v", err)
 }
-
-

@@ -69,8 +69,20 @@ func NewDraftWorker(pool *pgxpool.Pool, retriever Retriever, writer Writer, cfg 
 }
 
 // Work drafts the reply. An item no longer classified (already drafted,
-// handled meanwhile) is left alone.
+// handled meanwhile) is left alone. Whatever fails (the model, retrieval,
+// the database) is retried, and the last attempt hands the item to a human
+// rather than leaving it without a draft.
 func (w *DraftWorker) Work(ctx context.Context, job *river.Job[DraftArgs]) error {
+	err := w.work(ctx, job)
+	var cancel *river.JobCancelError
+	var snooze *river.JobSnoozeError
+	if err == nil || errors.As(err, &cancel) || errors.As(err, &snooze) || ctx.Err() != nil {
+		return err
+	}
+	return w.failed(ctx, job, err)
+}
+
+func (w *DraftWorker) work(ctx context.Context, job *river.Job[DraftArgs]) error {
 	it, err := items.NewStore(w.pool).Get(ctx, job.Args.ItemID)
 	if apperr.CodeOf(err) == apperr.ENOTFOUND {
 		return river.JobCancel(err)
@@ -89,9 +101,9 @@ func (w *DraftWorker) Work(ctx context.Context, job *river.Job[DraftArgs]) error
 	written, err := w.writer.Write(ctx, Request{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text,
 		Labels: labels.Classification, Passages: passages})
 	if err != nil {
-		return w.failed(ctx, job, err)
+		return err
 	}
-	flags := Check(written.Body, written.Cited, passages, w.cfg.Rules)
+	flags := Check(written.Body, written.Cited, passages, w.cfg.Rules, labels.Classification)
 	if written.Extractive {
 		flags = append(flags, Flag{FlagExtractive, "written offline by quoting the best passage, not by a model: check that it answers the question"})
 	}
@@ -121,12 +133,10 @@ func (w *DraftWorker) passages(ctx context.Context, text string) ([]Passage, err
 	return out, nil
 }
 
-// failed retries transient model errors and hands the item to a human when
-// drafting fails for good.
+// failed retries (with River's backoff, which outlasts a model's rate
+// limit) and hands the item to a human when drafting fails for good: after
+// the last attempt, or at once when the model rejected the request.
 func (w *DraftWorker) failed(ctx context.Context, job *river.Job[DraftArgs], err error) error {
-	if wait, ok := llm.RetryAfter(err); ok && errors.Is(err, llm.ErrRateLimited) {
-		return river.JobSnooze(wait)
-	}
 	if job.Attempt < job.MaxAttempts && !errors.Is(err, llm.ErrRejected) {
 		return err
 	}

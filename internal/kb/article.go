@@ -60,18 +60,32 @@ func ReadPath(path string) ([]Article, error) {
 		if strings.HasSuffix(path, ".jsonl") {
 			return readJSONL(path)
 		}
-		a, err := readFile(filepath.Dir(path), path)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		a, err := parseFile(filepath.Base(path), data)
 		if err != nil {
 			return nil, err
 		}
 		return []Article{a}, nil
 	}
+	return ReadFS(os.DirFS(path))
+}
+
+// ReadFS reads every .md/.markdown/.html/.htm/.txt file of fsys, walked
+// recursively; an article's id is its path without extension.
+func ReadFS(fsys fs.FS) ([]Article, error) {
 	var out []Article
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || kindOf(p) == "" {
 			return err
 		}
-		a, err := readFile(path, p)
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		a, err := parseFile(p, data)
 		if err == nil {
 			out = append(out, a)
 		}
@@ -93,24 +107,23 @@ func kindOf(path string) string {
 	return ""
 }
 
-func readFile(root, path string) (Article, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return Article{}, err
-	}
+// parseFile parses one article file; its id is path without extension.
+func parseFile(path string, data []byte) (Article, error) {
 	if len(data) > MaxArticleBytes {
 		return Article{}, fmt.Errorf("%s: %d bytes, at most %d", path, len(data), MaxArticleBytes)
 	}
-	rel, _ := filepath.Rel(root, path)
-	id := filepath.ToSlash(strings.TrimSuffix(rel, filepath.Ext(rel)))
+	id := filepath.ToSlash(strings.TrimSuffix(path, filepath.Ext(path)))
 	var a Article
+	var err error
 	switch kindOf(path) {
 	case "html":
 		a, err = ParseHTML(id, data)
 	case "text":
 		a = ParseText(id, string(data))
-	default:
+	case "markdown":
 		a = ParseMarkdown(id, string(data))
+	default:
+		return Article{}, fmt.Errorf("%s: not a .md, .html or .txt file", path)
 	}
 	if err != nil {
 		return Article{}, fmt.Errorf("%s: %w", path, err)

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"strings"
 	"os"
 	"sync"
 	"testing"
@@ -119,7 +120,8 @@ func withSearchPath(raw, searchPath string) string {
 	}
 	q := u.Query()
 	q.Set("search_path", searchPath)
-	u.RawQuery = q.Encode()
+	// pgx reads "+" literally, not as a space: encode spaces as %20.
+	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
 	return u.String()
 }
 
