@@ -123,7 +123,9 @@ func withDrafts(h llmtest.Handler) llmtest.Handler {
 	}
 }
 
-func isDraft(c llmtest.Call) bool { return c.SchemaName == "triage_draft" || bytes.Contains(c.Schema, []byte(`"citations"`)) }
+func isDraft(c llmtest.Call) bool {
+	return c.SchemaName == "triage_draft" || bytes.Contains(c.Schema, []byte(`"citations"`))
+}
 
 // classifyCalls counts the classification requests the fake model got.
 func (b *testBundle) classifyCalls() int {
