@@ -91,7 +91,7 @@ func NewOllama(cfg OllamaConfig) (*Ollama, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Ollama{client: api.NewClient(u, instrument(cfg.HTTPClient)), model: cfg.Model, batch: cfg.BatchSize, dim: cfg.Dim}
+	o := &Ollama{client: api.NewClient(u, llm.InstrumentClient(cfg.HTTPClient)), model: cfg.Model, batch: cfg.BatchSize, dim: cfg.Dim}
 	if cfg.KeepAlive != 0 {
 		o.keepAlive = &api.Duration{Duration: cfg.KeepAlive}
 	}
@@ -126,28 +126,28 @@ func (o *Ollama) Probe(ctx context.Context) error {
 // request ErrUnavailable.
 func (o *Ollama) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if err := checkTexts(texts); err != nil {
-		return nil, newError(llm.BackendOllama, o.model, nil, llm.ErrRejected, err)
+		return nil, &llm.Error{Backend: llm.BackendOllama, Model: o.model, Kind: llm.ErrRejected, Err: err}
 	}
 	return embedBatches(ctx, texts, o.batch, o.embedBatch)
 }
 
 // embedBatch sends one request.
 func (o *Ollama) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
-	ctx, x := withExchange(ctx)
+	ctx, x := llm.WithExchange(ctx)
 	resp, err := o.client.Embed(ctx, &api.EmbedRequest{Model: o.model, Input: texts, KeepAlive: o.keepAlive})
 	if err != nil {
-		return nil, newError(llm.BackendOllama, o.model, x, o.kind(ctx, err, x), fmt.Errorf("embed: %w", err))
+		return nil, x.Error(llm.BackendOllama, o.model, x.Kind(ctx, err), fmt.Errorf("embed: %w", err))
 	}
 	if len(resp.Embeddings) != len(texts) {
 		err := fmt.Errorf("embed: answer has %d vectors for %d texts", len(resp.Embeddings), len(texts))
-		return nil, newError(llm.BackendOllama, o.model, x, llm.ErrUnavailable, err)
+		return nil, x.Error(llm.BackendOllama, o.model, llm.ErrUnavailable, err)
 	}
 	if err := normalizeAll(resp.Embeddings, o.learnDim(len(resp.Embeddings[0]))); err != nil {
 		kind := llm.ErrUnavailable
 		if errors.Is(err, errDimension) {
 			kind = llm.ErrRejected
 		}
-		return nil, newError(llm.BackendOllama, o.model, x, kind, fmt.Errorf("embed: %w", err))
+		return nil, x.Error(llm.BackendOllama, o.model, kind, fmt.Errorf("embed: %w", err))
 	}
 	return resp.Embeddings, nil
 }
@@ -160,19 +160,4 @@ func (o *Ollama) learnDim(n int) int {
 		o.dim = n
 	}
 	return o.dim
-}
-
-// kind classifies an error from the api package: an error status it
-// decoded, or a transport or decoding failure.
-func (o *Ollama) kind(ctx context.Context, err error, x *exchange) error {
-	var statusErr api.StatusError
-	if errors.As(err, &statusErr) && statusErr.StatusCode != 0 {
-		return statusKind(statusErr.StatusCode)
-	}
-	var authErr api.AuthorizationError
-	if errors.As(err, &authErr) && authErr.StatusCode != 0 {
-		return statusKind(authErr.StatusCode)
-	}
-	sent, _, _ := x.snapshot()
-	return transportKind(ctx, err, sent)
 }

@@ -103,7 +103,7 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
-	oc.HTTPClient = instrument(cfg.HTTPClient)
+	oc.HTTPClient = llm.InstrumentClient(cfg.HTTPClient)
 	return &OpenAI{
 		client: openai.NewClientWithConfig(oc), model: cfg.Model,
 		dimensions: cfg.Dimensions, dim: cfg.Dim, batch: cfg.BatchSize,
@@ -130,19 +130,19 @@ func (o *OpenAI) Dim() int { return o.dim }
 // answer that does not fit the request ErrUnavailable.
 func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if err := checkTexts(texts); err != nil {
-		return nil, newError(llm.BackendOpenAI, o.model, nil, llm.ErrRejected, err)
+		return nil, &llm.Error{Backend: llm.BackendOpenAI, Model: o.model, Kind: llm.ErrRejected, Err: err}
 	}
 	return embedBatches(ctx, texts, o.batch, o.embedBatch)
 }
 
 // embedBatch sends one request.
 func (o *OpenAI) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
-	ctx, x := withExchange(ctx)
+	ctx, x := llm.WithExchange(ctx)
 	resp, err := o.client.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
 		Input: texts, Model: openai.EmbeddingModel(o.model), Dimensions: o.dimensions,
 	})
 	if err != nil {
-		return nil, newError(llm.BackendOpenAI, o.model, x, o.kind(ctx, err, x), fmt.Errorf("create embeddings: %w", err))
+		return nil, x.Error(llm.BackendOpenAI, o.model, x.Kind(ctx, err), fmt.Errorf("create embeddings: %w", err))
 	}
 	vecs, err := o.vectors(resp, len(texts))
 	if err != nil {
@@ -150,7 +150,7 @@ func (o *OpenAI) embedBatch(ctx context.Context, texts []string) ([][]float32, e
 		if errors.Is(err, errDimension) {
 			kind = llm.ErrRejected
 		}
-		return nil, newError(llm.BackendOpenAI, o.model, x, kind, fmt.Errorf("create embeddings: %w", err))
+		return nil, x.Error(llm.BackendOpenAI, o.model, kind, fmt.Errorf("create embeddings: %w", err))
 	}
 	return vecs, nil
 }
@@ -172,19 +172,4 @@ func (o *OpenAI) vectors(resp openai.EmbeddingResponse, n int) ([][]float32, err
 		return nil, err
 	}
 	return vecs, nil
-}
-
-// kind classifies an error from go-openai: an error status it decoded, or
-// a transport or decoding failure.
-func (o *OpenAI) kind(ctx context.Context, err error, x *exchange) error {
-	var apiErr *openai.APIError
-	if errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0 {
-		return statusKind(apiErr.HTTPStatusCode)
-	}
-	var reqErr *openai.RequestError
-	if errors.As(err, &reqErr) && reqErr.HTTPStatusCode != 0 {
-		return statusKind(reqErr.HTTPStatusCode)
-	}
-	sent, _, _ := x.snapshot()
-	return transportKind(ctx, err, sent)
 }

@@ -79,7 +79,7 @@ func NewOllama(cfg OllamaConfig) (*Ollama, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Ollama{client: api.NewClient(u, instrument(cfg.HTTPClient)), model: cfg.Model}
+	o := &Ollama{client: api.NewClient(u, InstrumentClient(cfg.HTTPClient)), model: cfg.Model}
 	if cfg.KeepAlive != 0 {
 		o.keepAlive = &api.Duration{Duration: cfg.KeepAlive}
 	}
@@ -103,9 +103,9 @@ func (o *Ollama) Model() string { return o.model }
 // says (Ollama answers 503 when its queue is full).
 func (o *Ollama) Complete(ctx context.Context, req Request) (Response, error) {
 	if err := checkRequest(req); err != nil {
-		return Response{}, newError(BackendOllama, o.model, nil, ErrRejected, err)
+		return Response{}, &Error{Backend: BackendOllama, Model: o.model, Kind: ErrRejected, Err: err}
 	}
-	ctx, x := withExchange(ctx)
+	ctx, x := WithExchange(ctx)
 	start := time.Now()
 	var content strings.Builder
 	var last *api.ChatResponse
@@ -117,10 +117,10 @@ func (o *Ollama) Complete(ctx context.Context, req Request) (Response, error) {
 		return nil
 	})
 	if err != nil {
-		return Response{}, newError(BackendOllama, o.model, x, o.kind(ctx, err, x), fmt.Errorf("chat: %w", err))
+		return Response{}, x.Error(BackendOllama, o.model, x.Kind(ctx, err), fmt.Errorf("chat: %w", err))
 	}
 	if last == nil {
-		return Response{}, newError(BackendOllama, o.model, x, ErrUnavailable, errors.New("chat: answer ended before done"))
+		return Response{}, x.Error(BackendOllama, o.model, ErrUnavailable, errors.New("chat: answer ended before done"))
 	}
 	return Response{
 		Content:          content.String(),
@@ -150,19 +150,4 @@ func (o *Ollama) chatRequest(req Request) *api.ChatRequest {
 		cr.Options["num_predict"] = req.MaxTokens
 	}
 	return cr
-}
-
-// kind classifies an error from the api package: an error status it
-// decoded, or a transport or decoding failure.
-func (o *Ollama) kind(ctx context.Context, err error, x *exchange) error {
-	var statusErr api.StatusError
-	if errors.As(err, &statusErr) && statusErr.StatusCode != 0 {
-		return statusKind(statusErr.StatusCode)
-	}
-	var authErr api.AuthorizationError
-	if errors.As(err, &authErr) && authErr.StatusCode != 0 {
-		return statusKind(authErr.StatusCode)
-	}
-	sent, _, _ := x.snapshot()
-	return transportKind(ctx, err, sent)
 }

@@ -84,7 +84,7 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
-	oc.HTTPClient = instrument(cfg.HTTPClient)
+	oc.HTTPClient = InstrumentClient(cfg.HTTPClient)
 	return &OpenAI{client: openai.NewClientWithConfig(oc), model: cfg.Model}, nil
 }
 
@@ -106,13 +106,13 @@ func (o *OpenAI) Model() string { return o.model }
 // any Retry-After in the returned *Error.
 func (o *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 	if err := checkRequest(req); err != nil {
-		return Response{}, newError(BackendOpenAI, o.model, nil, ErrRejected, err)
+		return Response{}, &Error{Backend: BackendOpenAI, Model: o.model, Kind: ErrRejected, Err: err}
 	}
-	ctx, x := withExchange(ctx)
+	ctx, x := WithExchange(ctx)
 	start := time.Now()
 	resp, err := o.client.CreateChatCompletion(ctx, o.chatRequest(req))
 	if err != nil {
-		return Response{}, newError(BackendOpenAI, o.model, x, o.kind(ctx, err, x), fmt.Errorf("create chat completion: %w", err))
+		return Response{}, x.Error(BackendOpenAI, o.model, x.Kind(ctx, err), fmt.Errorf("create chat completion: %w", err))
 	}
 	return o.response(resp, time.Since(start), x)
 }
@@ -161,16 +161,16 @@ func reasoningModel(model string) bool {
 }
 
 // response extracts the answer from a successful HTTP exchange.
-func (o *OpenAI) response(resp openai.ChatCompletionResponse, latency time.Duration, x *exchange) (Response, error) {
+func (o *OpenAI) response(resp openai.ChatCompletionResponse, latency time.Duration, x *Exchange) (Response, error) {
 	if len(resp.Choices) == 0 {
-		return Response{}, newError(BackendOpenAI, o.model, x, ErrUnavailable, errors.New("answer has no choices"))
+		return Response{}, x.Error(BackendOpenAI, o.model, ErrUnavailable, errors.New("answer has no choices"))
 	}
 	choice := resp.Choices[0]
 	if choice.Message.Refusal != "" {
-		return Response{}, newError(BackendOpenAI, o.model, x, ErrRejected, fmt.Errorf("model refused: %s", choice.Message.Refusal))
+		return Response{}, x.Error(BackendOpenAI, o.model, ErrRejected, fmt.Errorf("model refused: %s", choice.Message.Refusal))
 	}
 	if choice.FinishReason == openai.FinishReasonContentFilter {
-		return Response{}, newError(BackendOpenAI, o.model, x, ErrRejected, errors.New("answer withheld by the content filter"))
+		return Response{}, x.Error(BackendOpenAI, o.model, ErrRejected, errors.New("answer withheld by the content filter"))
 	}
 	return Response{
 		Content:          choice.Message.Content,
@@ -179,19 +179,4 @@ func (o *OpenAI) response(resp openai.ChatCompletionResponse, latency time.Durat
 		CompletionTokens: resp.Usage.CompletionTokens,
 		Latency:          latency,
 	}, nil
-}
-
-// kind classifies an error from go-openai: an error status it decoded, or a
-// transport or decoding failure.
-func (o *OpenAI) kind(ctx context.Context, err error, x *exchange) error {
-	var apiErr *openai.APIError
-	if errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0 {
-		return statusKind(apiErr.HTTPStatusCode)
-	}
-	var reqErr *openai.RequestError
-	if errors.As(err, &reqErr) && reqErr.HTTPStatusCode != 0 {
-		return statusKind(reqErr.HTTPStatusCode)
-	}
-	sent, _, _ := x.snapshot()
-	return transportKind(ctx, err, sent)
 }

@@ -1,91 +1,15 @@
 package llm
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
 // MaxRetryAfter caps the wait read from a Retry-After header, so that a
 // broken or hostile value cannot park work for days.
 const MaxRetryAfter = 24 * time.Hour
-
-// exchange records what the transport saw of the HTTP exchange behind one
-// Complete call. Neither go-openai nor Ollama's api package returns response
-// headers with an error, so the Retry-After of a 429 can only be read below
-// them, in the http.RoundTripper.
-type exchange struct {
-	mu         sync.Mutex
-	sent       bool          // a request reached the transport
-	status     int           // last HTTP status received, 0 when none
-	retryAfter time.Duration // from the last response, 0 when absent
-}
-
-type exchangeKey struct{}
-
-// withExchange returns a context carrying a fresh exchange slot, which the
-// transport installed by instrument fills.
-func withExchange(ctx context.Context) (context.Context, *exchange) {
-	x := &exchange{}
-	return context.WithValue(ctx, exchangeKey{}, x), x
-}
-
-func (x *exchange) markSent() {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.sent = true
-}
-
-func (x *exchange) record(status int, retryAfter time.Duration) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.status, x.retryAfter = status, retryAfter
-}
-
-// snapshot returns what was recorded.
-func (x *exchange) snapshot() (sent bool, status int, retryAfter time.Duration) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return x.sent, x.status, x.retryAfter
-}
-
-// recordingTransport fills the exchange slot found in a request's context.
-// Requests without a slot pass through untouched.
-type recordingTransport struct {
-	base http.RoundTripper
-	now  func() time.Time
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	x, _ := req.Context().Value(exchangeKey{}).(*exchange)
-	if x != nil {
-		x.markSent()
-	}
-	resp, err := t.base.RoundTrip(req)
-	if x != nil && err == nil {
-		x.record(resp.StatusCode, parseRetryAfter(resp.Header, t.now()))
-	}
-	return resp, err
-}
-
-// instrument returns a copy of c (a new client when nil) whose transport
-// records every exchange. The caller's client is left unchanged.
-func instrument(c *http.Client) *http.Client {
-	var clone http.Client
-	if c != nil {
-		clone = *c
-	}
-	base := clone.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	clone.Transport = &recordingTransport{base: base, now: time.Now}
-	return &clone
-}
 
 // parseRetryAfter reads how long a response asks the client to wait:
 // Retry-After-Ms (milliseconds, sent by Azure OpenAI) first, then

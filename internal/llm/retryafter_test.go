@@ -1,7 +1,6 @@
 package llm
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -40,49 +39,6 @@ func TestParseRetryAfter(t *testing.T) {
 				h.Set(k, v)
 			}
 			require.Equal(t, tt.want, parseRetryAfter(h, now))
-		})
-	}
-}
-
-// roundTripFunc adapts a function to http.RoundTripper.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-func TestRecordingTransport(t *testing.T) {
-	t.Parallel()
-
-	answer := roundTripFunc(func(*http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"4"}}, Body: http.NoBody}, nil
-	})
-	tests := []struct {
-		name       string
-		withSlot   bool
-		wantSent   bool
-		wantStatus int
-		wantRetry  time.Duration
-	}{
-		{"WithSlot", true, true, http.StatusTooManyRequests, 4 * time.Second},
-		{"WithoutSlot", false, false, 0, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-
-			client := instrument(&http.Client{Transport: answer})
-			ctx, x := withExchange(context.Background())
-			if !tt.withSlot {
-				ctx = context.Background()
-			}
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://model.invalid/", nil)
-			require.NoError(t, err)
-			resp, err := client.Do(req)
-			require.NoError(t, err)
-			resp.Body.Close()
-			sent, status, retry := x.snapshot()
-			require.Equal(t, tt.wantSent, sent)
-			require.Equal(t, tt.wantStatus, status)
-			require.Equal(t, tt.wantRetry, retry)
 		})
 	}
 }
