@@ -20,8 +20,9 @@ func init() {
 	register("kb eval", "measure retrieval (recall@1/5/10, MRR) of every mode on a query set", runKBEval)
 }
 
-// kbFlags parses the common flags of the kb commands.
-func kbFlags(name string, e *env, args []string, extra func(*flag.FlagSet)) (config.Config, *flag.FlagSet, error) {
+// kbFlags parses the common flags of the kb commands, and returns the
+// positional arguments.
+func kbFlags(name string, e *env, args []string, extra func(*flag.FlagSet)) (config.Config, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	cfg, err := config.Load(e.getenv)
@@ -33,24 +34,25 @@ func kbFlags(name string, e *env, args []string, extra func(*flag.FlagSet)) (con
 	}
 	cfg.RegisterFlags(fs)
 	extra(fs)
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return cfg, nil, err
 	}
-	return cfg, fs, cfg.Validate(config.Need{})
+	return cfg, pos, cfg.Validate(config.Need{})
 }
 
 func runKBImport(ctx context.Context, e *env, args []string) error {
 	source := ""
-	cfg, fs, err := kbFlags("triage kb import", e, args, func(fs *flag.FlagSet) {
+	cfg, pos, err := kbFlags("triage kb import", e, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&source, "source", "", "name of the source (default: the path); a re-import of a source removes the articles it no longer has")
 	})
 	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return errors.New("usage: triage kb import [--source NAME] PATH (a folder of .md/.html/.txt files, or a .jsonl file)")
 	}
-	path := fs.Arg(0)
+	path := pos[0]
 	if source == "" {
 		if abs, err := filepath.Abs(path); err == nil {
 			source = abs
@@ -93,7 +95,7 @@ func runKBSearch(ctx context.Context, e *env, args []string) error {
 	var k int
 	var mode string
 	var asJSON bool
-	cfg, fs, err := kbFlags("triage kb search", e, args, func(fs *flag.FlagSet) {
+	cfg, pos, err := kbFlags("triage kb search", e, args, func(fs *flag.FlagSet) {
 		fs.IntVar(&k, "k", kb.DefaultK, "number of passages")
 		fs.StringVar(&mode, "mode", string(kb.ModeHybrid), "hybrid, vector or fulltext")
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
@@ -101,7 +103,7 @@ func runKBSearch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return errors.New(`usage: triage kb search [--k 5] [--mode hybrid|vector|fulltext] [--json] "question"`)
 	}
 	pool, err := app.OpenDatabase(ctx, cfg.DatabaseURL, 4)
@@ -113,12 +115,12 @@ func runKBSearch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	hits, err := kb.NewRetriever(pool, embedder).Search(ctx, kb.Query{Text: fs.Arg(0), K: k, Mode: kb.Mode(mode)})
+	hits, err := kb.NewRetriever(pool, embedder).Search(ctx, kb.Query{Text: pos[0], K: k, Mode: kb.Mode(mode)})
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		return json.NewEncoder(e.stdout).Encode(map[string]any{"query": fs.Arg(0), "mode": mode, "model": embedder.Model(), "hits": hits})
+		return json.NewEncoder(e.stdout).Encode(map[string]any{"query": pos[0], "mode": mode, "model": embedder.Model(), "hits": hits})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RANK\tSCORE\tFOUND BY\tARTICLE\tTITLE")
@@ -131,7 +133,7 @@ func runKBSearch(ctx context.Context, e *env, args []string) error {
 func runKBEval(ctx context.Context, e *env, args []string) error {
 	var queriesPath string
 	var asJSON bool
-	cfg, fs, err := kbFlags("triage kb eval", e, args, func(fs *flag.FlagSet) {
+	cfg, pos, err := kbFlags("triage kb eval", e, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&queriesPath, "queries", "", "JSONL of {\"query\", \"relevant\": [article ids]}; required")
 		fs.Int("k", 5, "kept for compatibility: recall is reported at 1, 5 and 10")
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
@@ -139,7 +141,7 @@ func runKBEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if queriesPath == "" || fs.NArg() > 0 {
+	if queriesPath == "" || len(pos) > 0 {
 		return errors.New("usage: triage kb eval --queries FILE [--json]")
 	}
 	queries, err := kb.LoadEvalQueries(queriesPath)

@@ -86,3 +86,20 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun `triage COMMAND -h` for a command's flags. Settings: see README.md.")
 }
+
+// parseInterspersed parses args with fs, allowing flags after positional
+// arguments (`triage kb search "question" --k 5`), and returns the
+// positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

@@ -19,8 +19,14 @@ type Embedder interface {
 // EmbedBatch is how many chunks EmbedMissing embeds per call.
 const EmbedBatch = 128
 
-// RegisterModel records e's model and creates its HNSW index (cosine) on
-// the vectors of that model alone. It is idempotent.
+// RegisterModel records e's model and creates its HNSW index on the
+// vectors of that model alone. It is idempotent.
+//
+// The index is over the binary quantization of the vectors (one bit per
+// dimension, Hamming distance): a hundred thousand 1,124-dimension vectors
+// take 43 MB of index instead of 781 MB, so the index stays in PostgreSQL's
+// buffers and a search reads a few pages instead of thousands. Search
+// re-ranks the index's candidates by exact cosine distance.
 func (s *Store) RegisterModel(ctx context.Context, model string, dim int, state []byte) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var have int
@@ -38,8 +44,8 @@ func (s *Store) RegisterModel(ctx context.Context, model string, dim int, state 
 		}
 		// The model name is a bound literal in the index predicate:
 		// quote it as a SQL string.
-		ddl := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((%s) vector_cosine_ops) WHERE model = %s",
-			indexName(model), dimExpr(dim), quoteLiteral(model))
+		ddl := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((%s) bit_hamming_ops) WHERE model = %s",
+			indexName(model), bitExpr("embedding", dim), quoteLiteral(model))
 		if _, err := tx.Exec(ctx, ddl); err != nil {
 			return fmt.Errorf("create index for embedding model %q: %w", model, err)
 		}

@@ -42,10 +42,32 @@ SELECT $1, chunk_id, embedding::vector
 FROM unnest($2::bigint[], $3::text[]) AS t (chunk_id, embedding)
 ON CONFLICT (model, chunk_id) DO UPDATE SET embedding = excluded.embedding;
 
+-- name: ClearTerms
+DELETE FROM kb_terms;
+
+-- name: RefreshTerms
+INSERT INTO kb_terms (lexeme, ndoc)
+SELECT word, ndoc FROM ts_stat('SELECT tsv FROM kb_chunks');
+
 -- name: FullTextSearch
--- An OR-query of the question's terms, ranked by cover density.
-WITH q AS (SELECT replace(plainto_tsquery('english', $1)::text, ' & ', ' | ')::tsquery AS q)
-SELECT c.id, ts_rank_cd(c.tsv, q.q) AS rank
+-- Passages sharing at least two of the question's six rarest terms (an OR
+-- of every pair of them), or its one term, ranked by ts_rank. Rarest by
+-- kb_terms: common words would make the query rank a large part of the
+-- knowledge base for little gain, and terms no passage has are left out.
+-- $3, when not null, keeps the articles whose metadata contains it.
+WITH l AS (
+    SELECT w
+    FROM (SELECT DISTINCT w FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS w) words
+    JOIN kb_terms t ON t.lexeme = words.w
+    ORDER BY t.ndoc, w
+    LIMIT 6
+), q AS (
+    SELECT coalesce(
+        (SELECT string_agg(format('(%s & %s)', quote_literal(a.w), quote_literal(b.w)), ' | ') FROM l a JOIN l b ON a.w < b.w),
+        (SELECT string_agg(quote_literal(w), ' | ') FROM l),
+        '')::tsquery AS q
+)
+SELECT c.id, ts_rank(c.tsv, q.q) AS rank
 FROM kb_chunks c, q
 WHERE c.tsv @@ q.q
   AND ($3::jsonb IS NULL OR c.document_id IN (SELECT id FROM kb_documents WHERE metadata @> $3::jsonb))

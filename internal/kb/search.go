@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -32,6 +33,10 @@ const (
 	DefaultCandidates = 50 // per mode, before fusion
 	// RRFK is reciprocal rank fusion's constant: score = Σ 1/(RRFK + rank).
 	RRFK = 60
+	// The vector index (binary quantized) proposes RerankFactor times the
+	// candidates wanted, at least MinRerank, for exact cosine re-ranking.
+	RerankFactor = 4
+	MinRerank    = 200
 )
 
 // Hit is one passage found.
@@ -86,21 +91,27 @@ func (r *Retriever) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.Filter != nil {
 		filter, _ = json.Marshal(q.Filter)
 	}
+	// The two searches run at once, on two connections.
+	var vec, text []int64
+	var vecErr, textErr error
+	var wg sync.WaitGroup
+	if q.Mode != ModeFullText {
+		wg.Go(func() { vec, vecErr = r.vector(ctx, q, filter) })
+	}
+	if q.Mode != ModeVector {
+		wg.Go(func() { text, textErr = r.fullText(ctx, q, filter) })
+	}
+	wg.Wait()
+	if err := errors.Join(vecErr, textErr); err != nil {
+		return nil, err
+	}
 	var lists [][]int64
 	var modes []Mode
 	if q.Mode != ModeFullText {
-		ids, err := r.vector(ctx, q, filter)
-		if err != nil {
-			return nil, err
-		}
-		lists, modes = append(lists, ids), append(modes, ModeVector)
+		lists, modes = append(lists, vec), append(modes, ModeVector)
 	}
 	if q.Mode != ModeVector {
-		ids, err := r.fullText(ctx, q, filter)
-		if err != nil {
-			return nil, err
-		}
-		lists, modes = append(lists, ids), append(modes, ModeFullText)
+		lists, modes = append(lists, text), append(modes, ModeFullText)
 	}
 	return r.details(ctx, fuse(lists, modes, q.K))
 }
@@ -111,16 +122,29 @@ func (r *Retriever) vector(ctx context.Context, q Query, filter []byte) ([]int64
 	if err != nil {
 		return nil, fmt.Errorf("embed query: %w", err)
 	}
-	expr := dimExpr(r.embedder.Dim())
-	sql := fmt.Sprintf(`SELECT e.chunk_id FROM kb_embeddings e
-		WHERE e.model = $2 AND ($4::jsonb IS NULL OR e.chunk_id IN (
-			SELECT c.id FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id WHERE d.metadata @> $4::jsonb))
-		ORDER BY e.%[1]s <=> $1::vector(%[2]d) LIMIT $3`, expr, r.embedder.Dim())
+	// The index finds candidates by Hamming distance between binary
+	// quantizations; they are re-ranked by exact cosine distance. The
+	// filter is spelled out only when there is one, so that a generic plan
+	// never trades the index for a scan.
+	dim := r.embedder.Dim()
+	where, args := "", []any{pgvector.NewVector(vecs[0]), r.embedder.Model(), q.Candidates}
+	if filter != nil {
+		where = ` AND e.chunk_id IN (SELECT c.id FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
+			WHERE d.metadata @> $5::jsonb)`
+		args = append(args, filter)
+	}
+	sql := fmt.Sprintf(`SELECT chunk_id FROM (
+			SELECT e.chunk_id, e.embedding FROM kb_embeddings e
+			WHERE e.model = $2%[5]s
+			ORDER BY %[1]s <~> %[2]s LIMIT $4) c
+		ORDER BY c.%[3]s <=> $1::vector(%[4]d) LIMIT $3`,
+		bitExpr("e.embedding", dim), bitExpr("$1", dim), dimExpr(dim), dim, where)
+	rerank := max(RerankFactor*q.Candidates, MinRerank)
 	var ids []int64
 	err = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
 		// Search enough of the graph for the candidates, and keep searching
 		// when a filter drops some (pgvector 0.8 iterative scans).
-		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL hnsw.ef_search = %d", max(40, 2*q.Candidates))); err != nil {
+		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL hnsw.ef_search = %d", rerank)); err != nil {
 			return err
 		}
 		if filter != nil {
@@ -128,7 +152,7 @@ func (r *Retriever) vector(ctx context.Context, q Query, filter []byte) ([]int64
 				return err
 			}
 		}
-		rows, err := tx.Query(ctx, sql, pgvector.NewVector(vecs[0]), r.embedder.Model(), q.Candidates, filter)
+		rows, err := tx.Query(ctx, sql, slices.Insert(args, 3, any(rerank))...)
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,17 @@ func (s *Store) Import(ctx context.Context, source string, articles []Article) (
 			}
 		}
 		tag, err := tx.Exec(ctx, queries.Get("DeleteMissing"), source, ids)
+		if err != nil {
+			return err
+		}
 		st.Removed = int(tag.RowsAffected())
+		if st.Added+st.Updated+st.Removed == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, queries.Get("ClearTerms")); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, queries.Get("RefreshTerms"))
 		return err
 	})
 	if err != nil {
@@ -111,5 +121,12 @@ func indexName(model string) string {
 	return "kb_embeddings_hnsw_" + hex.EncodeToString(h[:6])
 }
 
-// dimExpr is the typed expression a model's index and queries use.
+// dimExpr is the typed vector expression queries rank by.
 func dimExpr(dim int) string { return "embedding::vector(" + strconv.Itoa(dim) + ")" }
+
+// bitExpr is the binary quantization of a vector expression, as a model's
+// index stores it.
+func bitExpr(v string, dim int) string {
+	d := strconv.Itoa(dim)
+	return "binary_quantize(" + v + "::vector(" + d + "))::bit(" + d + ")"
+}

@@ -3,7 +3,9 @@ package kb_test
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -152,3 +154,5 @@ func TestModels(t *testing.T) {
 	require.Equal(t, 2, b.count(t, "SELECT count(DISTINCT model) FROM kb_embeddings"))
 	require.ErrorContains(t, b.store.RegisterModel(b.ctx, b.local.Model(), 7, nil), "registered with 1024 dimensions")
 }
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
