@@ -47,6 +47,8 @@ type setupOpts struct {
 	// prefilter is the local prefilter's threshold; 0 disables it, so that
 	// every item reaches the fake model.
 	prefilter float64
+	// sendURL receives approved replies.
+	sendURL string
 }
 
 // setup runs the real API and worker against a fresh schema and a fake
@@ -61,6 +63,7 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 	cfg.LLMTimeout = cmp.Or(o.llmTimeout, 5*time.Second)
 	cfg.LogLevel = "warn"
 	cfg.PrefilterThreshold = 2 // above 1: never closes
+	cfg.SendWebhookURL, cfg.SendWebhookSecret = o.sendURL, "s3cret"
 	if o.prefilter > 0 {
 		cfg.PrefilterThreshold = o.prefilter
 	}
