@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/triage-oss/triage/internal/texthash"
 )
 
 // Feature groups of the hashed part. Each group is L2-normalized on its
@@ -51,9 +53,9 @@ func (f *hashedFeatures) reset() {
 // add records the features of the words, each word with its weight.
 func (f *hashedFeatures) add(words []string, weights []float64) {
 	for i, w := range words {
-		f.groups[groupWord] = append(f.groups[groupWord], feature{hashAdd(seedWord, w), weights[i]})
+		f.groups[groupWord] = append(f.groups[groupWord], feature{texthash.Add(texthash.SeedWord, w), weights[i]})
 		if i > 0 {
-			h := hashAdd(hashByte(hashAdd(seedBigram, words[i-1]), ' '), w)
+			h := texthash.Bigram(words[i-1], w)
 			f.groups[groupBigram] = append(f.groups[groupBigram], feature{h, math.Sqrt(weights[i-1] * weights[i])})
 		}
 		f.charGrams(w, weights[i])
@@ -69,24 +71,14 @@ func (f *hashedFeatures) charGrams(w string, weight float64) {
 	f.offsets = append(f.offsets, len(w))
 	n := len(f.offsets) - 1 // runes in w; padded positions run from 0 to n+1
 	for start := 0; start+charGramMin <= n+2; start++ {
-		h := uint64(seedChar)
+		h := uint64(texthash.SeedChar)
 		for end := start; end <= n+1 && end < start+charGramMax; end++ {
-			h = f.addPos(h, w, end)
+			h = texthash.AddPaddedRune(h, w, f.offsets, end)
 			if end-start+1 >= charGramMin {
 				f.groups[groupChar] = append(f.groups[groupChar], feature{h, weight})
 			}
 		}
 	}
-}
-
-// addPos hashes position p of the padded word: a space at 0 and n+1, the
-// p-th rune otherwise.
-func (f *hashedFeatures) addPos(h uint64, w string, p int) uint64 {
-	n := len(f.offsets) - 1
-	if p == 0 || p == n+1 {
-		return hashByte(h, ' ')
-	}
-	return hashAdd(h, w[f.offsets[p-1]:f.offsets[p]])
 }
 
 // project adds every group to dst by signed feature hashing. A feature
@@ -123,4 +115,24 @@ func forEachFeature(fs []feature, fn func(h uint64, v float64)) {
 		fn(fs[i].h, (1+math.Log(tf))*(sum/tf))
 		i = j
 	}
+}
+
+// mix is the splitmix64 finalizer: every output bit depends on every input
+// bit, so the bucket and the sign taken from one hash are independent.
+func mix(h uint64) uint64 {
+	h ^= h >> 30
+	h *= 0xBF58476D1CE4E5B9
+	h ^= h >> 27
+	h *= 0x94D049BB133111EB
+	return h ^ h>>31
+}
+
+// bucketSign maps a feature hash to one of n buckets and a sign.
+func bucketSign(h uint64, n int) (int, float64) {
+	h = mix(h)
+	b := int(uint64(uint32(h)) * uint64(n) >> 32)
+	if h>>63 == 1 {
+		return b, -1
+	}
+	return b, 1
 }

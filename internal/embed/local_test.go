@@ -222,7 +222,7 @@ func BenchmarkLoadWordVectors(b *testing.B) {
 	path, err := embed.DefaultWordVectorsPath()
 	require.NoError(b, err)
 	if _, err := os.Stat(path); err != nil {
-		b.Skip("word vectors are not installed: run internal/embed/install-glove.sh")
+		b.Fatalf("word vectors are not installed: run `make setup` (%v)", err)
 	}
 	for b.Loop() {
 		if _, err := embed.LoadWordVectors(path); err != nil {

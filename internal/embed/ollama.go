@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,10 +42,7 @@ type OllamaConfig struct {
 // WithDefaults returns the config with every empty field set to its
 // default, and a scheme-less Host prefixed with http://.
 func (c OllamaConfig) WithDefaults() OllamaConfig {
-	c.Host = cmp.Or(c.Host, llm.DefaultOllamaHost)
-	if !strings.Contains(c.Host, "://") {
-		c.Host = "http://" + c.Host
-	}
+	c.Host = llm.OllamaHost(c.Host)
 	c.BatchSize = cmp.Or(c.BatchSize, DefaultBatchSize)
 	return c
 }
@@ -58,12 +54,9 @@ func (c OllamaConfig) hostURL() (*url.URL, error) {
 	case c.Dim < 0 || c.BatchSize < 0:
 		return nil, errors.New("ollama embedder: Dim and BatchSize must not be negative")
 	}
-	u, err := url.Parse(c.Host)
+	u, err := llm.OllamaHostURL(c.Host)
 	if err != nil {
-		return nil, fmt.Errorf("ollama embedder: host: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("ollama embedder: host %q: want http(s)://host:port", c.Host)
+		return nil, fmt.Errorf("ollama embedder: %w", err)
 	}
 	return u, nil
 }

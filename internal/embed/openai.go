@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -70,12 +69,8 @@ func (c OpenAIConfig) validate() error {
 	case c.Dimensions > 0 && c.Dim != c.Dimensions:
 		return fmt.Errorf("openai embedder: Dim %d contradicts Dimensions %d", c.Dim, c.Dimensions)
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil {
-		return fmt.Errorf("openai embedder: base URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("openai embedder: base URL %q: want http(s)://host[/path]", c.BaseURL)
+	if err := llm.CheckOpenAIBaseURL(c.BaseURL); err != nil {
+		return fmt.Errorf("openai embedder: %w", err)
 	}
 	return nil
 }

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,8 +22,8 @@ import (
 // by cosine. The data comes from $TRIAGE_DATA_DIR (../../../shared/data by
 // default) and must be there: CI always has it.
 //
-// The GloVe case runs when word vectors are installed (install-glove.sh),
-// and must run when $TRIAGE_WORD_VECTORS names them.
+// The GloVe case needs the word vectors `make setup` installs
+// (install-glove.sh): like the data, they are always there in CI.
 func TestStackFAQRetrieval(t *testing.T) {
 	t.Parallel()
 
@@ -45,9 +43,6 @@ func TestStackFAQRetrieval(t *testing.T) {
 			cfg := embed.LocalConfig{}
 			if tt.vectors {
 				cfg.WordVectors = installedWordVectors(t)
-				if cfg.WordVectors == nil {
-					return
-				}
 			}
 			local, err := embed.NewLocal(cfg)
 			require.NoError(t, err)
@@ -61,17 +56,12 @@ func TestStackFAQRetrieval(t *testing.T) {
 	}
 }
 
-// installedWordVectors loads the word vectors at DefaultWordVectorsPath,
-// or returns nil, saying so in the log, when they are not installed and
-// $TRIAGE_WORD_VECTORS is unset.
+// installedWordVectors loads the word vectors at DefaultWordVectorsPath;
+// the test fails, saying how to install them, when they are missing.
 func installedWordVectors(t *testing.T) *embed.WordVectors {
 	t.Helper()
 	wv, err := embed.LoadDefaultWordVectors()
-	if errors.Is(err, fs.ErrNotExist) && os.Getenv(embed.WordVectorsEnv) == "" {
-		t.Log("GloVe word vectors are not installed (run internal/embed/install-glove.sh): not measured")
-		return nil
-	}
-	require.NoError(t, err)
+	require.NoError(t, err, "word vectors not installed: run `make setup` (internal/embed/install-glove.sh)")
 	return wv
 }
 

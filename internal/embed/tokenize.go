@@ -3,6 +3,7 @@ package embed
 import (
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxTextBytes bounds the part of a text that Local reads: a knowledge-base
@@ -87,4 +88,13 @@ func (z *tokenizer) end(start int) int {
 		z.words = append(z.words, bytesString(z.buf[start:]))
 	}
 	return -1
+}
+
+// bytesString views b as a string without copying; b must not change while
+// the string is in use.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

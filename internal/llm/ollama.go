@@ -39,10 +39,7 @@ type OllamaConfig struct {
 // WithDefaults returns the config with every empty field set to its
 // default, and a scheme-less Host prefixed with http://.
 func (c OllamaConfig) WithDefaults() OllamaConfig {
-	c.Host = cmp.Or(c.Host, DefaultOllamaHost)
-	if !strings.Contains(c.Host, "://") {
-		c.Host = "http://" + c.Host
-	}
+	c.Host = OllamaHost(c.Host)
 	return c
 }
 
@@ -50,12 +47,9 @@ func (c OllamaConfig) hostURL() (*url.URL, error) {
 	if c.Model == "" {
 		return nil, errors.New("ollama: model is required")
 	}
-	u, err := url.Parse(c.Host)
+	u, err := OllamaHostURL(c.Host)
 	if err != nil {
-		return nil, fmt.Errorf("ollama: host: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("ollama: host %q: want http(s)://host:port", c.Host)
+		return nil, fmt.Errorf("ollama: %w", err)
 	}
 	return u, nil
 }

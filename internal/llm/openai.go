@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -55,12 +54,8 @@ func (c OpenAIConfig) validate() error {
 	if c.Model == "" {
 		return errors.New("openai: model is required")
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil {
-		return fmt.Errorf("openai: base URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("openai: base URL %q: want http(s)://host[/path]", c.BaseURL)
+	if err := CheckOpenAIBaseURL(c.BaseURL); err != nil {
+		return fmt.Errorf("openai: %w", err)
 	}
 	return nil
 }

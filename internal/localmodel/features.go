@@ -3,6 +3,8 @@ package localmodel
 import (
 	"math"
 	"slices"
+
+	"github.com/triage-oss/triage/internal/texthash"
 )
 
 // Feature groups. Each group is L2-normalized on its own, as two TF-IDF
@@ -60,10 +62,9 @@ func (f *featurizer) buckets(text string) {
 	}
 	toks := f.tok.tokenize(text)
 	for i, t := range toks {
-		f.raw[groupWord] = append(f.raw[groupWord], bucketOf(hashAdd(seedWord, t.text), f.mask))
+		f.raw[groupWord] = append(f.raw[groupWord], bucketOf(texthash.Add(texthash.SeedWord, t.text), f.mask))
 		if i > 0 {
-			h := hashByte(hashAdd(seedBigram, toks[i-1].text), ' ')
-			f.raw[groupWord] = append(f.raw[groupWord], bucketOf(hashAdd(h, t.text), f.mask))
+			f.raw[groupWord] = append(f.raw[groupWord], bucketOf(texthash.Bigram(toks[i-1].text, t.text), f.mask))
 		}
 		if t.word {
 			f.charGrams(t.text)
@@ -84,24 +85,14 @@ func (f *featurizer) charGrams(w string) {
 	f.offsets = append(f.offsets, len(w))
 	n := len(f.offsets) - 1 // runes in w; positions 0 and n+1 are the padding spaces
 	for start := 0; start <= n; start++ {
-		h := uint64(seedChar)
+		h := uint64(texthash.SeedChar)
 		for end := start; end <= n+1 && end < start+5; end++ {
-			h = f.addPos(h, w, end)
+			h = texthash.AddPaddedRune(h, w, f.offsets, end)
 			if end > start {
 				f.raw[groupChar] = append(f.raw[groupChar], bucketOf(h, f.mask))
 			}
 		}
 	}
-}
-
-// addPos hashes position p of the padded word: a space at 0 and len+1,
-// the p-th rune otherwise.
-func (f *featurizer) addPos(h uint64, w string, p int) uint64 {
-	n := len(f.offsets) - 1
-	if p == 0 || p == n+1 {
-		return hashByte(h, ' ')
-	}
-	return hashAdd(h, w[f.offsets[p-1]:f.offsets[p]])
 }
 
 // weigh counts one group's occurrences, turns counts into sublinear TF
@@ -144,4 +135,12 @@ func (f *featurizer) weigh(raw []uint32) {
 // clone copies v so it survives the next call to vector.
 func (v vec) clone() vec {
 	return vec{idx: slices.Clone(v.idx), val: slices.Clone(v.val)}
+}
+
+// bucketOf folds a 64-bit hash into a bucket under mask.
+func bucketOf(h uint64, mask uint32) uint32 {
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	h ^= h >> 32
+	return uint32(h) & mask
 }

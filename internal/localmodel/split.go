@@ -1,5 +1,7 @@
 package localmodel
 
+import "github.com/triage-oss/triage/internal/texthash"
+
 // Salts keep the deterministic splits independent of each other.
 const (
 	saltHeldOut = 0x5EED0001
@@ -10,7 +12,7 @@ const (
 // textHash is a seeded hash of a text, the basis of every split, so that
 // a text always falls on the same side and duplicates never straddle it.
 func textHash(text string, seed int64, salt uint64) uint64 {
-	h := hashAdd(fnvOffset^uint64(seed)*0x9E3779B97F4A7C15^salt, text)
+	h := texthash.Add(texthash.Offset^uint64(seed)*0x9E3779B97F4A7C15^salt, text)
 	h ^= h >> 31
 	h *= 0x94D049BB133111EB
 	return h ^ h>>29
