@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds every prompt file.
 //
-//go:embed */*.md
+//go:embed */*.md released.json
 var FS embed.FS

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"text/tabwriter"
 
@@ -11,7 +13,8 @@ import (
 )
 
 func init() {
-	register("prompts list", "list prompt versions, their hashes, and which are active", runPromptsList)
+	register("prompts list", "list prompt versions, their hashes, which are released and which are active", runPromptsList)
+	register("prompts release", "mark a prompt version released (it may never be edited again)", runPromptsRelease)
 }
 
 func runPromptsList(_ context.Context, e *env, args []string) error {
@@ -23,18 +26,46 @@ func runPromptsList(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	released, err := prompt.Released(prompts.FS)
+	if err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROMPT\tACTIVE\tSHA-256\tDESCRIPTION")
+	fmt.Fprintln(tw, "PROMPT\tSTATUS\tACTIVE\tSHA-256\tDESCRIPTION")
 	for _, ref := range refs {
 		p, err := prompt.Load(prompts.FS, ref)
 		if err != nil {
 			return err
 		}
-		active := ""
-		if ref == cfg.ClassifyPrompt {
+		active, status := "", "draft"
+		if ref == cfg.ClassifyPrompt || ref == cfg.DraftPrompt {
 			active = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ref, active, p.Hash[:12], p.Description)
+		if h, ok := released[ref]; ok {
+			status = "released"
+			if h != p.Hash {
+				status = "EDITED AFTER RELEASE"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ref, status, active, p.Hash[:12], p.Description)
 	}
 	return tw.Flush()
+}
+
+func runPromptsRelease(_ context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("triage prompts release", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dir := fs.String("dir", "prompts", "the prompts directory of the repository")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: triage prompts release [--dir prompts] TASK/VERSION")
+	}
+	hash, err := prompt.Release(*dir, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "released %s (sha256 %s): commit %s/%s\n", fs.Arg(0), hash, *dir, prompt.ReleasedFile)
+	return nil
 }

@@ -1,6 +1,8 @@
 package prompt_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -62,4 +64,32 @@ func TestList(t *testing.T) {
 	refs, err := prompt.List(prompts.FS)
 	require.NoError(t, err)
 	require.Contains(t, refs, "classify/v1")
+}
+
+// A released prompt version is never edited: this fails when one is.
+func TestReleasedPromptsUnchanged(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, prompt.CheckReleased(prompts.FS))
+	released, err := prompt.Released(prompts.FS)
+	require.NoError(t, err)
+	require.Contains(t, released, "classify/v1")
+}
+
+func TestCheckReleasedCatchesAnEdit(t *testing.T) {
+	t.Parallel()
+	good := "---\ntask: t\nversion: v1\n---\n{{define \"system\"}}s{{end}}{{define \"user\"}}u{{end}}"
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "t"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "t", "v1.md"), []byte(good), 0o644))
+	hash, err := prompt.Release(dir, "t/v1")
+	require.NoError(t, err)
+	require.Len(t, hash, 64)
+	require.NoError(t, prompt.CheckReleased(os.DirFS(dir)))
+	_, err = prompt.Release(dir, "t/v1")
+	require.ErrorContains(t, err, "already released")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "t", "v1.md"), []byte(good+" "), 0o644))
+	require.ErrorContains(t, prompt.CheckReleased(os.DirFS(dir)), "t/v1 was edited")
+	require.NoError(t, os.Remove(filepath.Join(dir, "t", "v1.md")))
+	require.ErrorContains(t, prompt.CheckReleased(os.DirFS(dir)), "released prompt t/v1")
 }
