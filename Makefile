@@ -8,7 +8,7 @@ GOFLAGS   ?=
 # test); raise or lower with `make test TESTFLAGS=...`.
 TESTFLAGS ?= -race -count=1 -timeout 15m
 
-.PHONY: all setup build demo test vet check-model clean
+.PHONY: all setup build demo test vet check-model gate clean
 
 all: build
 
@@ -32,6 +32,12 @@ demo: setup
 ## check that the committed local model is what training produces
 test: setup vet check-model
 	$(GO) test $(TESTFLAGS) ./...
+	$(MAKE) gate
+
+## gate: replay the committed cassettes and run the local model on the
+## eval sets; fail when a field's macro-F1 drops below its baseline
+gate:
+	$(GO) run ./cmd/triage eval gate evals/baselines/*.json
 
 ## check-model: retrain the local model and compare it byte for byte with
 ## the committed one (training is deterministic; ~35 s on 2 cores)

@@ -14,5 +14,12 @@
 // [Prediction] per item; [Score] turns predictions into a [Report]: per
 // field accuracy and macro-F1, per label precision, recall, F1 and support,
 // and a confusion matrix; per one-vs-rest key, binary precision, recall and
-// F1.
+// F1. [Evaluate] adds usage, cost, failures, abstentions and calibration
+// ([Calibrate]: per-field expected calibration error and reliability
+// tables) into a [Result] with every item's [Outcome].
+//
+// [Compare] pairs two runs' outcomes by id: per-key deltas with paired
+// bootstrap intervals, McNemar's exact test, per-label deltas and the
+// flipped items, as Markdown, HTML or JSON. A [Baseline] turns a run into a
+// CI gate on per-field macro-F1.
 package eval

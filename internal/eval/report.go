@@ -1,8 +1,11 @@
 package eval
 
 import (
+	"cmp"
 	"slices"
 	"time"
+
+	"github.com/triage-oss/triage/internal/taxonomy"
 )
 
 // RunReport is everything one eval run measured, as `triage eval run
@@ -16,9 +19,42 @@ type RunReport struct {
 	StartedAt  time.Time `json:"started_at"`
 	DurationMS int64     `json:"duration_ms"`
 
-	Usage   Usage         `json:"usage"`
-	Scores  *Report       `json:"scores"`
-	Cascade *CascadeScore `json:"cascade,omitempty"`
+	Usage Usage `json:"usage"`
+	// CostPer1000 estimates the model cost of a thousand items at this
+	// run's usage, in US dollars; null when the model has no known price.
+	CostPer1000 *float64 `json:"cost_per_1000_usd"`
+	// Failures counts items without a prediction by kind (invalid_output,
+	// timeout, rate_limited...).
+	Failures map[string]int `json:"failures"`
+	// Abstentions counts, per field, the predictions whose confidence is
+	// below AbstainBelow: answers a team should not act on unreviewed.
+	Abstentions map[string]int `json:"abstentions"`
+
+	Scores *Report `json:"scores"`
+	// Calibration is each field's expected calibration error and
+	// reliability table.
+	Calibration map[string]Calibration `json:"calibration"`
+	Cascade     *CascadeScore          `json:"cascade,omitempty"`
+}
+
+// AbstainBelow is the confidence under which a prediction counts as an
+// abstention.
+const AbstainBelow = 0.5
+
+// countFailures fills Failures and Abstentions from predictions.
+func (r *RunReport) countFailures(preds []Prediction) {
+	r.Failures, r.Abstentions = map[string]int{}, map[string]int{}
+	for _, p := range preds {
+		if p.Predicted == nil {
+			r.Failures[cmp.Or(p.ErrorKind, "error")]++
+			continue
+		}
+		for _, f := range taxonomy.Fields {
+			if p.Predicted.Confidence.Of(f) < AbstainBelow {
+				r.Abstentions[string(f)]++
+			}
+		}
+	}
 }
 
 // Usage sums the cost side of a run.

@@ -3,9 +3,11 @@ package eval
 import (
 	"cmp"
 	"context"
+	"errors"
 	"sync"
 	"time"
 
+	"github.com/triage-oss/triage/internal/calllog"
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/taxonomy"
 )
@@ -20,8 +22,10 @@ type Classifier interface {
 type Prediction struct {
 	ID        string                   `json:"id"`
 	Predicted *taxonomy.Classification `json:"predicted,omitempty"`
-	// Error is why there is no prediction (model failure, invalid output).
+	// Error is why there is no prediction; ErrorKind classifies it
+	// (invalid_output, rate_limited, timeout, unavailable, rejected...).
 	Error     string `json:"error,omitempty"`
+	ErrorKind string `json:"error_kind,omitempty"`
 	Backend   string `json:"backend,omitempty"`
 	Model     string `json:"model,omitempty"`
 	LatencyMS int64  `json:"latency_ms"`
@@ -76,13 +80,24 @@ func Run(ctx context.Context, items []Item, c Classifier, opts Options) ([]Predi
 	return preds, ctx.Err()
 }
 
+// predict classifies one item. Latency is the model calls' own (recorded
+// in a cassette, so a replay reports the same), or the wall time of a
+// classifier that makes none.
 func predict(ctx context.Context, it Item, c Classifier) Prediction {
 	start := time.Now()
 	res, err := c.Classify(ctx, classify.Input{Channel: it.Channel, Text: it.Text})
+	lat := res.Latency
+	if res.Calls == 0 {
+		lat = time.Since(start)
+	}
 	p := Prediction{ID: it.ID, Backend: res.Backend, Model: res.Model, Calls: res.Calls,
-		TokensIn: res.PromptTokens, TokensOut: res.CompletionTokens, LatencyMS: time.Since(start).Milliseconds()}
+		TokensIn: res.PromptTokens, TokensOut: res.CompletionTokens, LatencyMS: lat.Milliseconds()}
 	if err != nil {
 		p.Error = err.Error()
+		p.ErrorKind = string(calllog.OutcomeOf(err))
+		if errors.Is(err, classify.ErrInvalidOutput) {
+			p.ErrorKind = string(calllog.OutcomeInvalidOutput)
+		}
 		return p
 	}
 	p.Predicted, p.Prefilter = &res.Labels, res.Prefilter

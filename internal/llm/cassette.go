@@ -2,6 +2,7 @@ package llm
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,13 +13,16 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // BackendReplay is the backend name that replays a cassette.
 const BackendReplay = "replay"
 
-// CassetteFile is the name of a cassette's file in its directory.
-const CassetteFile = "cassette.jsonl"
+// CassetteFile is the name of a cassette's file in its directory: JSONL,
+// one Episode per line sorted by key, gzipped (the same recording always
+// gives the same bytes).
+const CassetteFile = "cassette.jsonl.gz"
 
 // Episode is one recorded model call.
 type Episode struct {
@@ -100,15 +104,15 @@ func (r *Recorder) Save(dir string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
+	zw := gzip.NewWriter(f) // no name, no time: deterministic
+	enc := json.NewEncoder(zw)
 	for _, k := range keys {
 		if err := enc.Encode(all[k]); err != nil {
 			f.Close()
 			return 0, err
 		}
 	}
-	if err := w.Flush(); err != nil {
+	if err := zw.Close(); err != nil {
 		f.Close()
 		return 0, err
 	}
@@ -125,6 +129,7 @@ var ErrNotRecorded = errors.New("call not recorded in the cassette")
 type Replayer struct {
 	backend, model string
 	episodes       map[string]Episode
+	misses         atomic.Int64
 }
 
 var _ Completer = (*Replayer)(nil)
@@ -163,11 +168,15 @@ func (r *Replayer) Model() string { return r.model }
 // Len is the number of recorded episodes.
 func (r *Replayer) Len() int { return len(r.episodes) }
 
+// Misses is the number of calls the cassette had no episode for.
+func (r *Replayer) Misses() int { return int(r.misses.Load()) }
+
 // Complete returns the recorded answer to req.
 func (r *Replayer) Complete(_ context.Context, req Request) (Response, error) {
 	key := EpisodeKey(r.backend, r.model, req)
 	e, ok := r.episodes[key]
 	if !ok {
+		r.misses.Add(1)
 		return Response{}, &Error{Backend: BackendReplay, Model: r.model, Kind: ErrRejected,
 			Err: fmt.Errorf("%w: key %s (a new item, prompt version or model: record it with --record)", ErrNotRecorded, key[:16])}
 	}
@@ -180,8 +189,12 @@ func readCassette(dir string) (map[string]Episode, error) {
 		return nil, err
 	}
 	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, CassetteFile), err)
+	}
 	out := map[string]Episode{}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	for line := 1; sc.Scan(); line++ {
 		var e Episode
@@ -192,4 +205,3 @@ func readCassette(dir string) (map[string]Episode, error) {
 	}
 	return out, sc.Err()
 }
-
