@@ -85,8 +85,8 @@ func NewSender(cfg config.Config) drafts.Sender {
 	return &drafts.Webhook{URL: cfg.SendWebhookURL, Secret: cfg.SendWebhookSecret}
 }
 
-// draftRules reads TRIAGE_DRAFT_RULES, or returns the default rules.
-func draftRules(path string) ([]drafts.Rule, error) {
+// DraftRules reads TRIAGE_DRAFT_RULES, or returns the default rules.
+func DraftRules(path string) ([]drafts.Rule, error) {
 	if path == "" {
 		return drafts.DefaultRules, nil
 	}

@@ -87,7 +87,7 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 	if err != nil {
 		return nil, fmt.Errorf("draft writer: %w", err)
 	}
-	rules, err := draftRules(cfg.DraftRules)
+	rules, err := DraftRules(cfg.DraftRules)
 	if err != nil {
 		return nil, err
 	}

@@ -66,3 +66,19 @@ WHERE d.state = $1
 ORDER BY CASE c.urgency WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
          i.received_at, d.id
 LIMIT $7 OFFSET $8;
+
+-- name: ReviewStats
+-- Per prompt version (or offline writer): how reviewers treated drafts,
+-- and how much they changed the ones they edited.
+SELECT coalesce(nullif(d.prompt_version, ''), d.model) AS version,
+       count(*) AS drafts,
+       count(*) FILTER (WHERE d.state = 'pending_review') AS pending,
+       count(*) FILTER (WHERE d.state IN ('approved', 'sent', 'send_failed') AND d.final_body = d.body) AS approved_as_is,
+       count(*) FILTER (WHERE d.state = 'edited' OR (d.final_body IS NOT NULL AND d.final_body <> d.body)) AS edited,
+       count(*) FILTER (WHERE d.state = 'rejected') AS rejected,
+       coalesce(avg(e.edit_distance), 0)::float8 AS mean_edit_distance,
+       coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY e.edit_distance), 0)::float8 AS median_edit_distance
+FROM drafts d
+LEFT JOIN draft_events e ON e.draft_id = d.id AND e.action = 'edited'
+GROUP BY 1
+ORDER BY 1;

@@ -46,10 +46,9 @@ type WorkerConfig struct {
 // review queue.
 type DraftWorker struct {
 	river.WorkerDefaults[DraftArgs]
-	pool      *pgxpool.Pool
-	retriever Retriever
-	writer    Writer
-	cfg       WorkerConfig
+	pool    *pgxpool.Pool
+	drafter *Drafter
+	cfg     WorkerConfig
 }
 
 var _ river.Worker[DraftArgs] = (*DraftWorker)(nil)
@@ -65,7 +64,7 @@ func NewDraftWorker(pool *pgxpool.Pool, retriever Retriever, writer Writer, cfg 
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &DraftWorker{pool: pool, retriever: retriever, writer: writer, cfg: cfg}
+	return &DraftWorker{pool: pool, drafter: NewDrafter(retriever, writer, cfg.Passages, cfg.Rules), cfg: cfg}
 }
 
 // Work drafts the reply. An item no longer classified (already drafted,
@@ -94,43 +93,12 @@ func (w *DraftWorker) work(ctx context.Context, job *river.Job[DraftArgs]) error
 	if err != nil {
 		return err
 	}
-	passages, err := w.passages(ctx, it.Text)
+	d, err := w.drafter.Draft(ctx, Request{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text,
+		Labels: labels.Classification})
 	if err != nil {
 		return err
 	}
-	written, err := w.writer.Write(ctx, Request{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text,
-		Labels: labels.Classification, Passages: passages})
-	if err != nil {
-		return err
-	}
-	flags := Check(written.Body, written.Cited, passages, w.cfg.Rules, labels.Classification)
-	if written.Extractive {
-		flags = append(flags, Flag{FlagExtractive, "written offline by quoting the best passage, not by a model: check that it answers the question"})
-	}
-	return w.store(ctx, job, it, written, passages, flags)
-}
-
-func (w *DraftWorker) passages(ctx context.Context, text string) ([]Passage, error) {
-	if w.retriever == nil {
-		return nil, nil
-	}
-	q := text
-	if len(q) > maxQueryBytes {
-		q = q[:maxQueryBytes]
-	}
-	hits, err := w.retriever.Search(ctx, kb.Query{Text: q, K: w.cfg.Passages})
-	if errors.Is(err, kb.ErrEmptyQuery) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("retrieve passages: %w", err)
-	}
-	out := make([]Passage, len(hits))
-	for i, h := range hits {
-		out[i] = Passage{N: i + 1, ChunkID: h.ChunkID, DocumentID: h.DocumentID, Title: h.Title, URL: h.URL,
-			Heading: h.Heading, Text: h.Text, Score: h.Score}
-	}
-	return out, nil
+	return w.store(ctx, job, it, d.Written, d.Passages, d.Flags)
 }
 
 // failed retries (with River's backoff, which outlasts a model's rate
