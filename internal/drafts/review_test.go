@@ -338,3 +338,22 @@ func TestLLMDraftWithoutCitationsIsFlagged(t *testing.T) {
 	_, err = w.Write(context.Background(), drafts.Request{Channel: "x", Text: "hi", Passages: passages})
 	require.True(t, errors.Is(err, drafts.ErrInvalidDraft), "%v", err)
 }
+
+func TestStatsPerVersion(t *testing.T) {
+	t.Parallel()
+	b := setup(t, drafts.Extractive{}, nil)
+	var ds []drafts.Draft
+	for _, text := range []string{"sync error after update", "charged twice, refund?", "app crashes on export", "login fails"} {
+		ds = append(ds, b.draftOf(t, b.classified(t, text)))
+	}
+	_, err := b.svc.Review(b.ctx, ds[0].ID, drafts.Action{Kind: drafts.ActionApprove, Version: ds[0].Version, Reviewer: "ana"})
+	require.NoError(t, err)
+	_, err = b.svc.Review(b.ctx, ds[1].ID, drafts.Action{Kind: drafts.ActionApprove, Version: ds[1].Version, Reviewer: "ana", Body: ds[1].Body + " Thanks!"})
+	require.NoError(t, err)
+	_, err = b.svc.Review(b.ctx, ds[2].ID, drafts.Action{Kind: drafts.ActionReject, Version: ds[2].Version, Reviewer: "ana", Reason: "wrong article"})
+	require.NoError(t, err)
+	stats, err := b.svc.Stats(b.ctx)
+	require.NoError(t, err)
+	require.Equal(t, []drafts.VersionStats{{Version: "extractive-v1", Drafts: 4, Pending: 1, ApprovedAsIs: 1, Edited: 1, Rejected: 1,
+		MeanEditDistance: 8, MedianEditDistance: 8}}, stats)
+}
