@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/triage-oss/triage/internal/drafts"
 	"github.com/triage-oss/triage/internal/taxonomy"
 )
 
@@ -144,4 +146,21 @@ func TestCoreCoverage(t *testing.T) {
 			require.GreaterOrEqual(t, counts[string(f)+"="+label], 5, "core.jsonl: %s=%s", f, label)
 		}
 	}
+}
+
+// drafts.jsonl: every reference article exists in the sample knowledge base.
+func TestDraftsSet(t *testing.T) {
+	t.Parallel()
+	set, err := drafts.LoadEvalItems("drafts.jsonl")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(set), 50)
+	articles := map[string]bool{}
+	for _, it := range set {
+		for _, a := range it.Articles {
+			_, err := os.Stat(filepath.Join("..", "internal", "demo", "data", "kb", a+".md"))
+			require.NoError(t, err, "%s names article %q", it.ID, a)
+			articles[a] = true
+		}
+	}
+	require.GreaterOrEqual(t, len(articles), 20)
 }

@@ -1,6 +1,7 @@
 package llmtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -129,8 +130,15 @@ func containsAny(s string, words []string) bool {
 // are present (so that instructions around the item are not read). When
 // the call's schema lists topics and the chosen topic is not among them,
 // the topic is "other".
+//
+// A call whose schema asks for a reply with citations (a draft) gets
+// DraftContent instead, so a fake server built on Classifier serves the
+// whole pipeline.
 func Classifier() Handler {
 	return func(_ context.Context, c Call) Reply {
+		if bytes.Contains(c.Schema, []byte(`"citations"`)) {
+			return Reply{Content: DraftContent}
+		}
 		cl := Classify(ItemText(c))
 		if topics := schemaTopics(c.Schema); topics != nil && !slices.Contains(topics, cl.Topic) {
 			cl.Topic = taxonomy.TopicOther
@@ -142,6 +150,10 @@ func Classifier() Handler {
 		return Reply{Content: string(b)}
 	}
 }
+
+// DraftContent is Classifier's answer to a draft request: a short reply
+// citing the first passage.
+const DraftContent = `{"reply":"Hi! Thanks for reaching out. The help article covers this step by step; if it doesn't solve it, reply here and a teammate will take a closer look.","citations":[1]}`
 
 // ItemText returns the text Classifier reads from a call: what lies between
 // "<item>" and "</item>" in the last user message that has both (so a
