@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"text/tabwriter"
 
 	"github.com/triage-oss/triage/internal/app"
@@ -77,7 +78,8 @@ func gate(ctx context.Context, cfg config.Config, e *env, path string, update bo
 		if !r.Pass {
 			verdict = "REGRESSION"
 		}
-		fmt.Fprintf(tw, "  %s\t%.4f\t%.4f\t%+.4f\t%s\n", r.Field, r.Baseline, r.Got, r.Delta, verdict)
+		delta := math.Round(r.Delta*1e4)/1e4 + 0 // + 0 turns -0 into 0
+		fmt.Fprintf(tw, "  %s\t%.4f\t%.4f\t%+.4f\t%s\n", r.Field, r.Baseline, r.Got, delta, verdict)
 	}
 	return pass, tw.Flush()
 }
