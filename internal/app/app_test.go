@@ -49,6 +49,12 @@ type setupOpts struct {
 	prefilter float64
 	// sendURL receives approved replies.
 	sendURL string
+	// nearDuplicates is the similarity from which an item inherits a
+	// recent near-duplicate's classification; 0 disables it, so that
+	// every item reaches the fake model.
+	nearDuplicates float64
+	// rules is a routing rules file; empty: the built-in rules.
+	rules string
 }
 
 // setup runs the real API and worker against a fresh schema and a fake
@@ -63,6 +69,8 @@ func setup(t *testing.T, o setupOpts) *testBundle {
 	cfg.LLMTimeout = cmp.Or(o.llmTimeout, 5*time.Second)
 	cfg.LogLevel = "warn"
 	cfg.PrefilterThreshold = 2 // above 1: never closes
+	cfg.NearDupThreshold = cmp.Or(o.nearDuplicates, 2)
+	cfg.RoutingRules = o.rules
 	cfg.SendWebhookURL, cfg.SendWebhookSecret = o.sendURL, "s3cret"
 	if o.prefilter > 0 {
 		cfg.PrefilterThreshold = o.prefilter
@@ -204,12 +212,16 @@ func waitSettled(t *testing.T, pool *pgxpool.Pool, n int) map[string]int {
 			total += c
 		}
 		require.NoError(t, rows.Err())
-		jobs := count(t, pool, `SELECT count(*) FROM river_job WHERE kind IN ('triage', 'draft')
+		jobs := count(t, pool, `SELECT count(*) FROM river_job WHERE kind IN ('triage', 'dispatch', 'draft')
 			AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled')`)
 		if total == n && counts["received"] == 0 && jobs == 0 {
-			if d := counts["pending_review"]; d > 0 {
-				counts["classified"] += d
-				delete(counts, "pending_review")
+			// Dispatch moves classified items on: drafted, or closed
+			// by the auto-closure policy. All were classified.
+			for _, st := range []string{"pending_review", "auto_closed"} {
+				if d := counts[st]; d > 0 {
+					counts["classified"] += d
+					delete(counts, st)
+				}
 			}
 			return counts
 		}
@@ -266,7 +278,13 @@ func TestPipelineEndToEnd(t *testing.T) {
 			}
 			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM items"))
 			require.Equal(t, 200, count(t, b.pool, "SELECT count(*) FROM river_job WHERE kind = 'triage'"))
-			require.Equal(t, 400+drafted, count(t, b.pool, "SELECT count(*) FROM item_events"), "received, classified, and pending_review for drafted items")
+			// Each item was then either routed to a team with a deadline or
+			// closed by the auto-closure policy.
+			routed := count(t, b.pool, "SELECT count(*) FROM item_events WHERE detail->>'event' = 'routed'")
+			require.Equal(t, routed, count(t, b.pool, "SELECT count(*) FROM items WHERE team IS NOT NULL AND sla_due_at > received_at"))
+			require.Equal(t, 200, routed+count(t, b.pool, "SELECT count(*) FROM items WHERE state = 'auto_closed'"))
+			require.Equal(t, 600+drafted, count(t, b.pool, "SELECT count(*) FROM item_events"),
+				"received, classified, routed or auto_closed, and pending_review for drafted items")
 		})
 	}
 }

@@ -15,12 +15,15 @@ import (
 
 	"github.com/triage-oss/triage/internal/calllog"
 	"github.com/triage-oss/triage/internal/classify"
+	"github.com/triage-oss/triage/internal/clusters"
 	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/dispatch"
 	"github.com/triage-oss/triage/internal/drafts"
 	"github.com/triage-oss/triage/internal/items"
 	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/pipeline"
+	"github.com/triage-oss/triage/internal/routing"
 )
 
 // ShutdownGrace is how long a stopping worker lets in-flight jobs finish
@@ -87,23 +90,39 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 	if err != nil {
 		return nil, fmt.Errorf("draft writer: %w", err)
 	}
-	rules, err := DraftRules(cfg.DraftRules)
+	draftRules, err := DraftRules(cfg.DraftRules)
+	if err != nil {
+		return nil, err
+	}
+	routes, err := RoutingRules(cfg)
 	if err != nil {
 		return nil, err
 	}
 	sender := cmp.Or[drafts.Sender](opts.Sender, NewSender(cfg))
 
-	triage := pipeline.NewTriageWorker(pool, classifier, pipeline.WorkerConfig{
-		DuplicateWindow: cfg.DuplicateWindow, Logger: log, OnClassified: enqueueDraft})
+	tcfg := pipeline.WorkerConfig{DuplicateWindow: cfg.DuplicateWindow, Logger: log, OnTriaged: enqueueDispatch}
+	if cfg.NearDupThreshold <= 1 {
+		team, priority := routes.Fallback()
+		tcfg.NearDuplicates = clusters.NewMatcher(pool, embedder, clusters.Config{
+			Threshold: cfg.NearDupThreshold, Window: cfg.NearDupWindow,
+			IncidentSize: cfg.IncidentSize, IncidentWindow: cfg.IncidentWindow,
+			DefaultTeam: team, DefaultPriority: priority,
+		})
+	}
+	triage := pipeline.NewTriageWorker(pool, classifier, tcfg)
+	sla := dispatch.NewSLAWorker(pool, routes, log)
 	rescue := pipeline.NewRescueWorker(pool, pipeline.RescueConfig{MaxAttempts: cfg.MaxAttempts, Logger: log})
 	kbStore := kb.NewStore(pool)
 	embedWorker := kb.NewEmbedWorker(kbStore, embedder, log)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, triage)
 	river.AddWorker(workers, rescue)
-	river.AddWorker(workers, drafts.NewDraftWorker(pool, kb.NewRetriever(pool, embedder), writer, drafts.WorkerConfig{Rules: rules, Logger: log}))
+	river.AddWorker(workers, drafts.NewDraftWorker(pool, kb.NewRetriever(pool, embedder), writer, drafts.WorkerConfig{Rules: draftRules, Logger: log}))
 	river.AddWorker(workers, drafts.NewSendWorker(pool, sender, log))
 	river.AddWorker(workers, embedWorker)
+	river.AddWorker(workers, dispatch.NewWorker(pool, routes, log))
+	river.AddWorker(workers, dispatch.NewNotifyWorker(pool, routes, log))
+	river.AddWorker(workers, sla)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:   log,
 		Workers:  workers,
@@ -115,7 +134,8 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 			drafts.QueueDrafts:        {MaxWorkers: max(2, cfg.LLMConcurrency), FetchCooldown: 20 * time.Millisecond},
 			pipeline.QueueMaintenance: {MaxWorkers: 2},
 		},
-		PeriodicJobs:         []*river.PeriodicJob{rescue.PeriodicJob(), embedWorker.PeriodicJob(10 * time.Minute)},
+		PeriodicJobs: []*river.PeriodicJob{rescue.PeriodicJob(), embedWorker.PeriodicJob(10 * time.Minute),
+			sla.PeriodicJob(cfg.SLAScanInterval)},
 		RetryPolicy:          opts.RetryPolicy,
 		JobTimeout:           pipeline.DefaultJobTimeout,
 		RescueStuckJobsAfter: pipeline.DefaultJobTimeout + time.Minute,
@@ -126,18 +146,21 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 	return &Worker{Pool: pool, River: client, Logger: log}, nil
 }
 
-// enqueueDraft queues a draft for a classified item that deserves a reply,
-// in the transaction that stores its classification.
-func enqueueDraft(ctx context.Context, tx pgx.Tx, it items.Item, res classify.Result) error {
-	if ok, _ := drafts.Deserves(res.Labels); !ok {
-		return nil
-	}
-	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+// enqueueDispatch queues the dispatch (auto-closure, routing, drafting)
+// of a triaged item, in the transaction that stores its classification.
+func enqueueDispatch(ctx context.Context, tx pgx.Tx, it items.Item, _ classify.Result, _ items.State) error {
+	return dispatch.Enqueue(ctx, tx, it.ID)
+}
+
+// RoutingRules loads the routing rules file of cfg (the built-in rules
+// when none is set), validated against the configured topics and the
+// channels: an error names the file and line.
+func RoutingRules(cfg config.Config) (*routing.Rules, error) {
+	r, err := routing.Loader{Topics: cfg.Topics, Channels: items.Channels}.Load(cfg.RoutingRules)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("TRIAGE_ROUTING_RULES: %w", err)
 	}
-	_, err = client.InsertTx(ctx, tx, drafts.DraftArgs{ItemID: it.ID}, nil)
-	return err
+	return r, nil
 }
 
 // Run works jobs until ctx is cancelled, then stops gracefully: in-flight

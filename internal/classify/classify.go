@@ -34,6 +34,9 @@ type Result struct {
 	// Prefilter, when set, says why the local prefilter closed the item
 	// as noise or spam without a model call ("noise (confidence 0.97)").
 	Prefilter string
+	// InheritedFrom, when set, is the near-duplicate item whose
+	// classification this is (no model call was made).
+	InheritedFrom int64
 }
 
 // ErrInvalidOutput is matched by the error of a classification whose model

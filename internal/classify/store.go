@@ -44,6 +44,8 @@ type Stored struct {
 	CompletionTokens int    `json:"completion_tokens"`
 	ModelCalls       int    `json:"model_calls"`
 	Repaired         bool   `json:"repaired"`
+	// InheritedFrom is the near-duplicate whose classification this is.
+	InheritedFrom *int64 `json:"inherited_from,omitempty"`
 }
 
 // Insert stores r as the current classification of an item.
@@ -53,7 +55,7 @@ func (s *Store) Insert(ctx context.Context, itemID int64, r Result) (int64, erro
 	err := s.db.QueryRow(ctx, queries.Get("InsertClassification"), itemID,
 		l.Intent, l.Topic, l.Urgency, l.Sentiment, l.Sarcasm, l.Risk, l.Severity, l.Language, l.Summary, l.Confidence,
 		r.PromptVersion, r.PromptHash, r.Backend, r.Model, r.Latency.Milliseconds(), r.PromptTokens, r.CompletionTokens,
-		r.Calls, r.Repaired).Scan(&id)
+		r.Calls, r.Repaired, nullID(r.InheritedFrom)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store classification of item %d: %w", itemID, err)
 	}
@@ -67,7 +69,7 @@ func (s *Store) Latest(ctx context.Context, itemID int64) (Stored, error) {
 	err := s.db.QueryRow(ctx, queries.Get("LatestClassification"), itemID).Scan(&c.ID, &c.ItemID,
 		&l.Intent, &l.Topic, &l.Urgency, &l.Sentiment, &l.Sarcasm, &l.Risk, &l.Severity, &l.Language, &l.Summary, &l.Confidence,
 		&c.PromptVersion, &c.PromptHash, &c.Backend, &c.Model, &c.LatencyMS, &c.PromptTokens, &c.CompletionTokens,
-		&c.ModelCalls, &c.Repaired)
+		&c.ModelCalls, &c.Repaired, &c.InheritedFrom)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Stored{}, apperr.Errorf(apperr.ENOTFOUND, "item %d has no classification", itemID)
 	}
@@ -75,4 +77,11 @@ func (s *Store) Latest(ctx context.Context, itemID int64) (Stored, error) {
 		return Stored{}, fmt.Errorf("get classification of item %d: %w", itemID, err)
 	}
 	return c, nil
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }

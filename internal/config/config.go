@@ -53,6 +53,14 @@ type Config struct {
 	SendWebhookURL    string // TRIAGE_SEND_WEBHOOK_URL: where approved replies are posted
 	SendWebhookSecret string // TRIAGE_SEND_WEBHOOK_SECRET: HMAC-SHA256 signing key
 
+	// Routing, near-duplicates and incidents.
+	RoutingRules     string        // TRIAGE_ROUTING_RULES: rules file; empty = the built-in defaults
+	NearDupThreshold float64       // TRIAGE_NEAR_DUPLICATE_THRESHOLD: cosine similarity to inherit a classification; >1 disables
+	NearDupWindow    time.Duration // TRIAGE_NEAR_DUPLICATE_WINDOW
+	IncidentSize     int           // TRIAGE_INCIDENT_SIZE: members within TRIAGE_INCIDENT_WINDOW that open an incident
+	IncidentWindow   time.Duration // TRIAGE_INCIDENT_WINDOW
+	SLAScanInterval  time.Duration // TRIAGE_SLA_SCAN_INTERVAL
+
 	// The pipeline.
 	ClassifyPrompt    string        // TRIAGE_PROMPT_CLASSIFY: prompt version, e.g. classify/v1
 	Topics            []string      // TRIAGE_TOPICS: comma-separated topic list
@@ -79,6 +87,11 @@ func Default() Config {
 		LLMConcurrency:     4,
 		LLMTimeout:         60 * time.Second,
 		PrefilterThreshold: 0.9,
+		NearDupThreshold:   0.8,
+		NearDupWindow:      12 * time.Hour,
+		IncidentSize:       10,
+		IncidentWindow:     time.Hour,
+		SLAScanInterval:    time.Minute,
 		Embedder:           "local",
 		DraftPrompt:        "draft/v1",
 		ClassifyPrompt:     "classify/v1",
@@ -111,6 +124,12 @@ func (c *Config) settings() []setting {
 		{"TRIAGE_LLM_TIMEOUT", "llm-timeout", "timeout of one model request", (*durationValue)(&c.LLMTimeout)},
 		{"TRIAGE_LOCAL_MODEL", "local-model", "local model file (default: built in)", (*stringValue)(&c.LocalModel)},
 		{"TRIAGE_PREFILTER_THRESHOLD", "prefilter-threshold", "confidence above which the local model closes noise/spam without a model call (>1 disables)", (*floatValue)(&c.PrefilterThreshold)},
+		{"TRIAGE_ROUTING_RULES", "routing-rules", "routing rules file (default: built in)", (*stringValue)(&c.RoutingRules)},
+		{"TRIAGE_NEAR_DUPLICATE_THRESHOLD", "near-duplicate-threshold", "cosine similarity from which an item inherits a recent item's classification (>1 disables)", (*floatValue)(&c.NearDupThreshold)},
+		{"TRIAGE_NEAR_DUPLICATE_WINDOW", "near-duplicate-window", "how far back near-duplicates are looked for", (*durationValue)(&c.NearDupWindow)},
+		{"TRIAGE_INCIDENT_SIZE", "incident-size", "near-duplicates within the incident window that open an incident", (*intValue)(&c.IncidentSize)},
+		{"TRIAGE_INCIDENT_WINDOW", "incident-window", "window of the incident size", (*durationValue)(&c.IncidentWindow)},
+		{"TRIAGE_SLA_SCAN_INTERVAL", "sla-scan-interval", "how often SLA breaches are looked for", (*durationValue)(&c.SLAScanInterval)},
 		{"TRIAGE_EMBEDDER", "embedder", "embedding backend for the knowledge base: local | openai | ollama", (*stringValue)(&c.Embedder)},
 		{"OPENAI_EMBED_MODEL", "openai-embed-model", "OpenAI embedding model", (*stringValue)(&c.OpenAIEmbedModel)},
 		{"OLLAMA_EMBED_MODEL", "ollama-embed-model", "Ollama embedding model", (*stringValue)(&c.OllamaEmbedModel)},
@@ -199,6 +218,9 @@ func (c *Config) Validate(need Need) error {
 		return fmt.Errorf("TRIAGE_DUPLICATE_WINDOW=%s: must not be negative", c.DuplicateWindow)
 	}
 	if err := c.validateKB(); err != nil {
+		return err
+	}
+	if err := c.validateOperations(); err != nil {
 		return err
 	}
 	if need.Backend {
@@ -390,4 +412,21 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		return cfg, fmt.Errorf("unexpected argument %q (settings are flags or environment variables; see -h)", fs.Arg(0))
 	}
 	return cfg, cfg.Validate(need)
+}
+
+// validateOperations checks the near-duplicate, incident and SLA settings.
+func (c *Config) validateOperations() error {
+	switch {
+	case c.NearDupThreshold <= 0 || math.IsNaN(c.NearDupThreshold):
+		return fmt.Errorf("TRIAGE_NEAR_DUPLICATE_THRESHOLD=%v: must be in (0,1], or above 1 to disable near-duplicates", c.NearDupThreshold)
+	case c.NearDupWindow <= 0:
+		return fmt.Errorf("TRIAGE_NEAR_DUPLICATE_WINDOW=%s: must be positive", c.NearDupWindow)
+	case c.IncidentSize < 2 || c.IncidentSize > 1_000_000:
+		return fmt.Errorf("TRIAGE_INCIDENT_SIZE=%d: must be between 2 and 1000000", c.IncidentSize)
+	case c.IncidentWindow <= 0:
+		return fmt.Errorf("TRIAGE_INCIDENT_WINDOW=%s: must be positive", c.IncidentWindow)
+	case c.SLAScanInterval < time.Second:
+		return fmt.Errorf("TRIAGE_SLA_SCAN_INTERVAL=%s: must be at least 1s", c.SLAScanInterval)
+	}
+	return nil
 }

@@ -82,3 +82,17 @@ FROM drafts d
 LEFT JOIN draft_events e ON e.draft_id = d.id AND e.action = 'edited'
 GROUP BY 1
 ORDER BY 1;
+
+-- name: InsertApprovedDraft
+-- A reply a reviewer wrote for an item directly (an incident's reply to
+-- every member): approved as it is created.
+INSERT INTO drafts (item_id, state, body, final_body, extractive, backend, model, reviewer, reviewed_at, created_at, updated_at)
+VALUES ($1, 'edited', $2, $2, false, 'human', 'reviewer', $3, $4, $4, $4)
+ON CONFLICT (item_id) DO NOTHING
+RETURNING id;
+
+-- name: WithdrawDrafts
+UPDATE drafts
+SET state = 'rejected', version = version + 1, reviewer = $2, reject_reason = $3, reviewed_at = $4, updated_at = $4
+WHERE item_id = ANY($1) AND state = 'pending_review'
+RETURNING id;

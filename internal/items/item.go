@@ -57,13 +57,17 @@ const (
 	StateApproved State = "approved"
 	// StateReplied: the approved reply was delivered.
 	StateReplied State = "replied"
-	// StateClosed: handled without a reply (a reviewer rejected the draft).
+	// StateClosed: handled without a reply (a reviewer rejected the draft,
+	// or its incident was closed).
 	StateClosed State = "closed"
+	// StateAutoClosed: closed by the auto-closure policy, without a reply;
+	// a sample is checked by QA reviewers.
+	StateAutoClosed State = "auto_closed"
 )
 
 // States lists every state.
 var States = []State{StateReceived, StateClassified, StateDuplicate, StateFiltered, StateNeedsHuman,
-	StatePendingReview, StateApproved, StateReplied, StateClosed}
+	StatePendingReview, StateApproved, StateReplied, StateClosed, StateAutoClosed}
 
 // Event is one change of an item's state.
 type Event struct {

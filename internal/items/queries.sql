@@ -64,3 +64,10 @@ LIMIT 1;
 
 -- name: CountByState
 SELECT state, count(*) FROM items GROUP BY state;
+
+-- name: Annotate
+-- An event that records something about an item without changing its
+-- state (routed, SLA breached...).
+INSERT INTO item_events (item_id, from_state, to_state, reason, actor, detail, at)
+SELECT id, state, state, $2, $3, $4, $5 FROM items WHERE id = $1
+RETURNING id;

@@ -215,3 +215,22 @@ func (s *Store) CountByState(ctx context.Context) (map[State]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// Annotate records an event that does not change the item's state: detail
+// carries {"event": name} with the rest. It returns ENOTFOUND for an
+// unknown item.
+func (s *Store) Annotate(ctx context.Context, id int64, event, reason, actor string, detail map[string]any, at time.Time) error {
+	d := map[string]any{"event": event}
+	for k, v := range detail {
+		d[k] = v
+	}
+	var eventID int64
+	err := s.db.QueryRow(ctx, queries.Get("Annotate"), id, reason, actor, d, at).Scan(&eventID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return apperr.Errorf(apperr.ENOTFOUND, "item %d not found", id)
+	}
+	if err != nil {
+		return fmt.Errorf("annotate item %d with %s: %w", id, event, err)
+	}
+	return nil
+}

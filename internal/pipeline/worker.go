@@ -17,6 +17,7 @@ import (
 
 	"github.com/triage-oss/triage/internal/apperr"
 	"github.com/triage-oss/triage/internal/classify"
+	"github.com/triage-oss/triage/internal/clusters"
 	"github.com/triage-oss/triage/internal/items"
 	"github.com/triage-oss/triage/internal/llm"
 )
@@ -24,6 +25,14 @@ import (
 // Classifier labels an item (classify.LLM, the local model, a cascade).
 type Classifier interface {
 	Classify(ctx context.Context, in classify.Input) (classify.Result, error)
+}
+
+// NearDuplicates finds the near-duplicate an item can inherit its
+// classification from, and records the item in its cluster
+// (clusters.Matcher).
+type NearDuplicates interface {
+	Find(ctx context.Context, it items.Item) (clusters.Match, bool, error)
+	Join(ctx context.Context, tx pgx.Tx, it items.Item, origin int64, at time.Time) (clusters.Joined, error)
 }
 
 // Defaults of WorkerConfig.
@@ -50,10 +59,13 @@ type WorkerConfig struct {
 	// RateLimitWait is the wait after a 429 that named none. Defaults to
 	// DefaultRateLimitWait.
 	RateLimitWait time.Duration
-	// OnClassified, when set, runs in the transaction that stores an
-	// item's classification (not for items the prefilter closed): the
-	// drafts stage uses it to enqueue its job atomically with the state.
-	OnClassified func(ctx context.Context, tx pgx.Tx, it items.Item, res classify.Result) error
+	// NearDuplicates, when set, lets an item inherit the classification
+	// of a recent near-duplicate instead of calling the model.
+	NearDuplicates NearDuplicates
+	// OnTriaged, when set, runs in the transaction that stores an item's
+	// classification and moves it to state (classified, or filtered by the
+	// prefilter): the next stage enqueues its job atomically with it.
+	OnTriaged func(ctx context.Context, tx pgx.Tx, it items.Item, res classify.Result, state items.State) error
 	Logger       *slog.Logger
 	Now          func() time.Time
 }
@@ -116,28 +128,65 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 				Reason: fmt.Sprintf("same text as item %d", orig), Actor: "worker", DuplicateOf: orig, At: w.config.Now()})
 		})
 	}
+	if handled, err := w.inherit(ctx, job, it); handled || err != nil {
+		return err
+	}
 	res, err := w.classifier.Classify(ctx, classify.Input{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text})
 	if err != nil {
 		return w.failed(ctx, log, job, err)
 	}
+	return w.complete(ctx, job, func(tx pgx.Tx) error { return w.store(ctx, tx, it, res, nil) })
+}
+
+// inherit gives the item the classification of a recent near-duplicate,
+// without a model call, and reports whether it handled the item.
+func (w *TriageWorker) inherit(ctx context.Context, job *river.Job[TriageArgs], it items.Item) (bool, error) {
+	if w.config.NearDuplicates == nil {
+		return false, nil
+	}
+	m, ok, err := w.config.NearDuplicates.Find(ctx, it)
+	if err != nil || !ok {
+		return false, err
+	}
+	orig, err := classify.NewStore(w.pool).Latest(ctx, m.Origin)
+	if apperr.CodeOf(err) == apperr.ENOTFOUND {
+		return false, nil // the origin lost its classification meanwhile: classify this one
+	}
+	if err != nil {
+		return false, err
+	}
+	res := classify.Result{Labels: orig.Classification, PromptVersion: orig.PromptVersion, PromptHash: orig.PromptHash,
+		Backend: "inherited", Model: orig.Model, InheritedFrom: m.Origin}
+	return true, w.complete(ctx, job, func(tx pgx.Tx) error {
+		joined, err := w.config.NearDuplicates.Join(ctx, tx, it, m.Origin, w.config.Now())
+		if err != nil {
+			return err
+		}
+		return w.store(ctx, tx, it, res, map[string]any{"inherited_from": m.Origin, "similarity": m.Similarity,
+			"cluster_id": joined.Cluster, "incident_id": joined.Incident})
+	})
+}
+
+// store records a classification and moves the item on, in tx.
+func (w *TriageWorker) store(ctx context.Context, tx pgx.Tx, it items.Item, res classify.Result, extra map[string]any) error {
 	to, reason := items.StateClassified, ""
 	if res.Prefilter != "" {
 		to, reason = items.StateFiltered, "closed by the local prefilter: "+res.Prefilter
 	}
-	return w.complete(ctx, job, func(tx pgx.Tx) error {
-		if _, err := classify.NewStore(tx).Insert(ctx, it.ID, res); err != nil {
-			return err
-		}
-		err := items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: to, Reason: reason,
-			Actor: "worker", At: w.config.Now(), Detail: map[string]any{
-				"backend": res.Backend, "model": res.Model, "prompt_version": res.PromptVersion,
-				"intent": res.Labels.Intent, "risk": res.Labels.Risk, "repaired": res.Repaired,
-			}})
-		if err != nil || to != items.StateClassified || w.config.OnClassified == nil {
-			return err
-		}
-		return w.config.OnClassified(ctx, tx, it, res)
-	})
+	if _, err := classify.NewStore(tx).Insert(ctx, it.ID, res); err != nil {
+		return err
+	}
+	detail := map[string]any{"backend": res.Backend, "model": res.Model, "prompt_version": res.PromptVersion,
+		"intent": res.Labels.Intent, "risk": res.Labels.Risk, "repaired": res.Repaired}
+	for k, v := range extra {
+		detail[k] = v
+	}
+	err := items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateReceived, To: to, Reason: reason,
+		Actor: "worker", At: w.config.Now(), Detail: detail})
+	if err != nil || w.config.OnTriaged == nil {
+		return err
+	}
+	return w.config.OnTriaged(ctx, tx, it, res, to)
 }
 
 // failed decides what a classification error means for the job.

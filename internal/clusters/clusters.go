@@ -1,0 +1,176 @@
+package clusters
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pgvector/pgvector-go"
+
+	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/postgres"
+)
+
+//go:embed queries.sql
+var queriesSQL string
+
+var queries = postgres.ParseQueries(queriesSQL)
+
+// Embedder turns texts into vectors (internal/embed).
+type Embedder interface {
+	Model() string
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// Defaults of Config.
+const (
+	DefaultThreshold      = 0.8
+	DefaultWindow         = 12 * time.Hour
+	DefaultIncidentSize   = 10
+	DefaultIncidentWindow = time.Hour
+	// maxTextBytes bounds the part of an item compared.
+	maxTextBytes = 2000
+)
+
+// Config tunes near-duplicate detection.
+type Config struct {
+	// Threshold is the cosine similarity from which an item is a
+	// near-duplicate. Defaults to DefaultThreshold.
+	Threshold float64
+	// Window is how far back near-duplicates are looked for.
+	Window time.Duration
+	// A cluster with IncidentSize items received within IncidentWindow
+	// opens an incident.
+	IncidentSize   int
+	IncidentWindow time.Duration
+	// DefaultTeam and DefaultPriority own an incident whose first item
+	// was not routed yet.
+	DefaultTeam, DefaultPriority string
+}
+
+func (c Config) withDefaults() Config {
+	c.Threshold = cmp.Or(c.Threshold, DefaultThreshold)
+	c.Window = cmp.Or(c.Window, DefaultWindow)
+	c.IncidentSize = cmp.Or(c.IncidentSize, DefaultIncidentSize)
+	c.IncidentWindow = cmp.Or(c.IncidentWindow, DefaultIncidentWindow)
+	c.DefaultTeam = cmp.Or(c.DefaultTeam, "support")
+	c.DefaultPriority = cmp.Or(c.DefaultPriority, "p2")
+	return c
+}
+
+// Matcher finds and records near-duplicates.
+type Matcher struct {
+	pool     *pgxpool.Pool
+	embedder Embedder
+	cfg      Config
+}
+
+// NewMatcher returns a Matcher embedding with e.
+func NewMatcher(pool *pgxpool.Pool, e Embedder, cfg Config) *Matcher {
+	return &Matcher{pool: pool, embedder: e, cfg: cfg.withDefaults()}
+}
+
+// Match is a near-duplicate found for an item.
+type Match struct {
+	Origin     int64   // the item whose classification it inherits
+	Similarity float64 // cosine similarity, in [Threshold, 1]
+}
+
+// Find embeds the item, stores its vector (so later items can match it),
+// and returns the most similar recent classified item of its channel
+// family if it is similar enough.
+func (m *Matcher) Find(ctx context.Context, it items.Item) (Match, bool, error) {
+	text := it.Text
+	if len(text) > maxTextBytes {
+		text = text[:maxTextBytes]
+	}
+	vecs, err := m.embedder.Embed(ctx, []string{text})
+	if err != nil {
+		return Match{}, false, fmt.Errorf("embed item %d: %w", it.ID, err)
+	}
+	v, fam := pgvector.NewVector(vecs[0]), Family(it.Channel)
+	if _, err := m.pool.Exec(ctx, queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), fam, it.ReceivedAt, v); err != nil {
+		return Match{}, false, fmt.Errorf("store embedding of item %d: %w", it.ID, err)
+	}
+	var mt Match
+	err = m.pool.QueryRow(ctx, queries.Get("Nearest"), v, m.embedder.Model(), fam, it.ReceivedAt.Add(-m.cfg.Window), it.ID).
+		Scan(&mt.Origin, &mt.Similarity)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Match{}, false, nil
+	}
+	if err != nil {
+		return Match{}, false, fmt.Errorf("near-duplicates of item %d: %w", it.ID, err)
+	}
+	return mt, mt.Similarity >= m.cfg.Threshold, nil
+}
+
+// Joined is the cluster an item joined, and the incident it opened, if it
+// tipped the cluster over its baseline.
+type Joined struct {
+	Cluster        int64
+	Incident       int64 // 0 when none is open
+	OpenedIncident bool  // the join opened it
+}
+
+// Join puts item into origin's cluster (creating the cluster, of the
+// item's channel family, on the first near-duplicate) in tx, and opens an
+// incident when the cluster now has IncidentSize items received within
+// IncidentWindow.
+func (m *Matcher) Join(ctx context.Context, tx pgx.Tx, item items.Item, origin int64, at time.Time) (Joined, error) {
+	var j Joined
+	var cluster *int64
+	if err := tx.QueryRow(ctx, queries.Get("ClusterOf"), origin).Scan(&cluster); err != nil {
+		return j, fmt.Errorf("cluster of item %d: %w", origin, err)
+	}
+	if cluster == nil {
+		var id int64
+		if err := tx.QueryRow(ctx, queries.Get("NewCluster"), Family(item.Channel), origin, at).Scan(&id); err != nil {
+			return j, fmt.Errorf("new cluster: %w", err)
+		}
+		if _, err := tx.Exec(ctx, queries.Get("SetCluster"), origin, id); err != nil {
+			return j, err
+		}
+		cluster = &id
+	}
+	j.Cluster = *cluster
+	if _, err := tx.Exec(ctx, queries.Get("SetCluster"), item.ID, j.Cluster); err != nil {
+		return j, err
+	}
+	var size int
+	if err := tx.QueryRow(ctx, queries.Get("GrowCluster"), j.Cluster, at).Scan(&size); err != nil {
+		return j, fmt.Errorf("grow cluster %d: %w", j.Cluster, err)
+	}
+	return j, m.incident(ctx, tx, &j, at)
+}
+
+func (m *Matcher) incident(ctx context.Context, tx pgx.Tx, j *Joined, at time.Time) error {
+	var state string
+	err := tx.QueryRow(ctx, queries.Get("IncidentOf"), j.Cluster).Scan(&j.Incident, &state)
+	switch {
+	case err == nil && state == "open":
+		return nil
+	case err == nil:
+		j.Incident = 0 // closed: a new surge reopens nothing; members are handled one by one
+		return nil
+	case !errors.Is(err, pgx.ErrNoRows):
+		return err
+	}
+	var recent int
+	if err := tx.QueryRow(ctx, queries.Get("RecentMembers"), j.Cluster, at.Add(-m.cfg.IncidentWindow)).Scan(&recent); err != nil {
+		return err
+	}
+	if recent < m.cfg.IncidentSize {
+		return nil
+	}
+	err = tx.QueryRow(ctx, queries.Get("OpenIncident"), j.Cluster, at, m.cfg.DefaultTeam, m.cfg.DefaultPriority).Scan(&j.Incident)
+	if errors.Is(err, pgx.ErrNoRows) { // opened concurrently
+		return tx.QueryRow(ctx, queries.Get("IncidentOf"), j.Cluster).Scan(&j.Incident, &state)
+	}
+	j.OpenedIncident = err == nil
+	return err
+}
