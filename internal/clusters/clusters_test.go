@@ -1,0 +1,68 @@
+package clusters_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/triage-oss/triage/internal/clusters"
+	"github.com/triage-oss/triage/internal/embed"
+	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/postgres/pgtest"
+)
+
+func TestFind(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	e, err := embed.NewLocal(embed.LocalConfig{})
+	require.NoError(t, err)
+	m := clusters.NewMatcher(pool, e, clusters.Config{Window: time.Hour})
+	store := items.NewStore(pool)
+	n := 0
+	add := func(channel, text string, received time.Time, state items.State) items.Item {
+		t.Helper()
+		n++
+		batch, err := items.DecodeBatch(fmt.Appendf(nil, `{"channel":%q,"external_id":"%d","text":%q}`, channel, n, text), received)
+		require.NoError(t, err)
+		res, err := store.Insert(ctx, batch.Items, "test", received)
+		require.NoError(t, err)
+		if state != items.StateReceived {
+			require.NoError(t, store.Transition(ctx, res[0].ID, items.Change{From: items.StateReceived, To: state, Actor: "test", At: received}))
+		}
+		it, err := store.Get(ctx, res[0].ID)
+		require.NoError(t, err)
+		_, _, err = m.Find(ctx, it) // stores its vector
+		require.NoError(t, err)
+		return it
+	}
+	now := time.Now()
+	origin := add("x", "Checkout keeps failing with error 502 when I pay by card", now.Add(-10*time.Minute), items.StateClassified)
+	add("email", "Checkout keeps failing with error 502 when I pay by card!", now.Add(-5*time.Minute), items.StateClassified)
+	add("x", "Is the referral programme still running this month?", now.Add(-2*time.Hour), items.StateClassified)
+	add("x", "Is the referral programme still running this month??", now.Add(-time.Minute), items.StateReceived)
+
+	tests := []struct {
+		name, channel, text string
+		want                int64 // 0: no near-duplicate
+	}{
+		{"small edit, same family", "bluesky", "checkout keeps failing with error 502 when i pay by card!!", origin.ID},
+		{"unrelated", "x", "Love the new dark mode, great work team", 0},
+		{"outside the window, or not yet classified", "x", "Is the referral programme still running this month", 0},
+	}
+	for _, tt := range tests {
+		it := add(tt.channel, tt.text, now, items.StateReceived)
+		got, ok, err := m.Find(ctx, it)
+		require.NoError(t, err)
+		if tt.want == 0 {
+			require.False(t, ok, "%s: matched %+v", tt.name, got)
+			continue
+		}
+		require.True(t, ok, "%s: similarity %.3f", tt.name, got.Similarity)
+		require.Equal(t, tt.want, got.Origin, tt.name)
+		require.GreaterOrEqual(t, got.Similarity, clusters.DefaultThreshold)
+	}
+}
