@@ -13,7 +13,9 @@ import (
 
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/dispatch"
 	"github.com/triage-oss/triage/internal/drafts"
+	"github.com/triage-oss/triage/internal/incidents"
 	"github.com/triage-oss/triage/internal/httpapi"
 	"github.com/triage-oss/triage/internal/items"
 	"github.com/triage-oss/triage/internal/pipeline"
@@ -48,11 +50,14 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 	if err != nil {
 		return nil, err
 	}
+	draftSvc := drafts.NewService(pool, inserter)
 	h := httpapi.New(httpapi.Config{
 		Ingester:        pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts}),
 		Items:           items.NewStore(pool),
 		Classifications: classify.NewStore(pool),
-		Drafts:          drafts.NewService(pool, inserter),
+		Drafts:          draftSvc,
+		Incidents:       incidents.NewService(pool, draftSvc),
+		QA:              dispatch.NewQA(pool),
 		Ready: func(ctx context.Context) error {
 			return postgres.CheckCurrent(ctx, pool)
 		},

@@ -59,7 +59,7 @@ type setupOpts struct {
 
 // setup runs the real API and worker against a fresh schema and a fake
 // model server speaking the backend's wire protocol.
-func setup(t *testing.T, o setupOpts) *testBundle {
+func setup(t testing.TB, o setupOpts) *testBundle {
 	t.Helper()
 	schema := pgtest.NewSchema(t)
 	cfg := config.Default()
@@ -179,7 +179,7 @@ type ingestResult struct {
 	Existing int `json:"existing"`
 }
 
-func post(t *testing.T, url string, batch []map[string]any) (int, ingestResult) {
+func post(t testing.TB, url string, batch []map[string]any) (int, ingestResult) {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"items": batch})
 	require.NoError(t, err)
@@ -195,7 +195,7 @@ func post(t *testing.T, url string, batch []map[string]any) (int, ingestResult) 
 // and no triage or draft job is left, and returns the items per state.
 // Items whose draft waits for review count as classified: these tests are
 // about triage.
-func waitSettled(t *testing.T, pool *pgxpool.Pool, n int) map[string]int {
+func waitSettled(t testing.TB, pool *pgxpool.Pool, n int) map[string]int {
 	t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(90 * time.Second)
@@ -232,7 +232,7 @@ func waitSettled(t *testing.T, pool *pgxpool.Pool, n int) map[string]int {
 	}
 }
 
-func count(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+func count(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	require.NoError(t, pool.QueryRow(context.Background(), sql, args...).Scan(&n))

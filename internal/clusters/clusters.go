@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -79,12 +80,25 @@ func NewMatcher(pool *pgxpool.Pool, e Embedder, cfg Config) *Matcher {
 type Match struct {
 	Origin     int64   // the item whose classification it inherits
 	Similarity float64 // cosine similarity, in [Threshold, 1]
+	// Pending: Origin is an older item still waiting for triage (a burst
+	// of near-duplicates arrived together). Waiting for it to be
+	// classified saves a model call; see pipeline.WorkerConfig.OriginWait.
+	Pending bool
 }
+
+// MinWords is the number of words (runs of letters or digits) below which
+// an item is never matched: emoji, a link or "same" say too little for two
+// items to be the same message.
+const MinWords = 3
 
 // Find embeds the item, stores its vector (so later items can match it),
 // and returns the most similar recent classified item of its channel
-// family if it is similar enough.
+// family if it is similar enough; failing that, an older similar item
+// still waiting for triage, with Pending set.
 func (m *Matcher) Find(ctx context.Context, it items.Item) (Match, bool, error) {
+	if countWords(it.Text, MinWords) < MinWords {
+		return Match{}, false, nil
+	}
 	text := it.Text
 	if len(text) > maxTextBytes {
 		text = text[:maxTextBytes]
@@ -97,16 +111,36 @@ func (m *Matcher) Find(ctx context.Context, it items.Item) (Match, bool, error) 
 	if _, err := m.pool.Exec(ctx, queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), fam, it.ReceivedAt, v); err != nil {
 		return Match{}, false, fmt.Errorf("store embedding of item %d: %w", it.ID, err)
 	}
-	var mt Match
-	err = m.pool.QueryRow(ctx, queries.Get("Nearest"), v, m.embedder.Model(), fam, it.ReceivedAt.Add(-m.cfg.Window), it.ID).
-		Scan(&mt.Origin, &mt.Similarity)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Match{}, false, nil
+	since := it.ReceivedAt.Add(-m.cfg.Window)
+	for _, q := range []string{"Nearest", "NearestPending"} {
+		mt := Match{Pending: q == "NearestPending"}
+		err = m.pool.QueryRow(ctx, queries.Get(q), v, m.embedder.Model(), fam, since, it.ID).Scan(&mt.Origin, &mt.Similarity)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return Match{}, false, fmt.Errorf("near-duplicates of item %d: %w", it.ID, err)
+		}
+		if mt.Similarity >= m.cfg.Threshold {
+			return mt, true, nil
+		}
 	}
-	if err != nil {
-		return Match{}, false, fmt.Errorf("near-duplicates of item %d: %w", it.ID, err)
+	return Match{}, false, nil
+}
+
+// countWords counts the runs of letters or digits in s, stopping at limit.
+func countWords(s string, limit int) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			if n++; n >= limit {
+				return n
+			}
+		}
+		in = w
 	}
-	return mt, mt.Similarity >= m.cfg.Threshold, nil
+	return n
 }
 
 // Joined is the cluster an item joined, and the incident it opened, if it

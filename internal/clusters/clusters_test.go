@@ -43,15 +43,20 @@ func TestFind(t *testing.T) {
 	origin := add("x", "Checkout keeps failing with error 502 when I pay by card", now.Add(-10*time.Minute), items.StateClassified)
 	add("email", "Checkout keeps failing with error 502 when I pay by card!", now.Add(-5*time.Minute), items.StateClassified)
 	add("x", "Is the referral programme still running this month?", now.Add(-2*time.Hour), items.StateClassified)
-	add("x", "Is the referral programme still running this month??", now.Add(-time.Minute), items.StateReceived)
+	add("x", "same!", now.Add(-time.Minute), items.StateClassified)
+	waiting := add("x", "Is the referral programme still running this month??", now.Add(-time.Minute), items.StateReceived)
 
 	tests := []struct {
 		name, channel, text string
 		want                int64 // 0: no near-duplicate
+		pending             bool
 	}{
-		{"small edit, same family", "bluesky", "checkout keeps failing with error 502 when i pay by card!!", origin.ID},
-		{"unrelated", "x", "Love the new dark mode, great work team", 0},
-		{"outside the window, or not yet classified", "x", "Is the referral programme still running this month", 0},
+		{"small edit, same family", "bluesky", "checkout keeps failing with error 502 when i pay by card!!", origin.ID, false},
+		{"unrelated", "x", "Love the new dark mode, great work team", 0, false},
+		{"too short to tell", "x", "same!!", 0, false},
+		// The classified one is outside the window; the recent one is
+		// still waiting for triage: worth waiting for.
+		{"older one still waiting", "x", "Is the referral programme still running this month", waiting.ID, true},
 	}
 	for _, tt := range tests {
 		it := add(tt.channel, tt.text, now, items.StateReceived)
@@ -63,6 +68,7 @@ func TestFind(t *testing.T) {
 		}
 		require.True(t, ok, "%s: similarity %.3f", tt.name, got.Similarity)
 		require.Equal(t, tt.want, got.Origin, tt.name)
+		require.Equal(t, tt.pending, got.Pending, tt.name)
 		require.GreaterOrEqual(t, got.Similarity, clusters.DefaultThreshold)
 	}
 }

@@ -14,8 +14,21 @@ WHERE e.model = $2 AND e.channel_family = $3 AND e.received_at >= $4 AND e.item_
 ORDER BY e.embedding <=> $1::vector
 LIMIT 1;
 
+-- name: NearestPending
+-- The most similar recent item of the family received before the item and
+-- still waiting for triage: an origin about to be classified.
+SELECT e.item_id, 1 - (e.embedding <=> $1::vector) AS similarity
+FROM item_embeddings e
+JOIN items i ON i.id = e.item_id
+WHERE e.model = $2 AND e.channel_family = $3 AND e.received_at >= $4 AND e.item_id < $5
+  AND i.state = 'received'
+ORDER BY e.embedding <=> $1::vector
+LIMIT 1;
+
 -- name: ClusterOf
-SELECT cluster_id FROM items WHERE id = $1;
+-- Locks the origin until the join commits, so that near-duplicates of one
+-- origin joining at once create one cluster, not one each.
+SELECT cluster_id FROM items WHERE id = $1 FOR UPDATE;
 
 -- name: NewCluster
 INSERT INTO clusters (channel_family, first_item_id, size, created_at, last_item_at)

@@ -52,11 +52,12 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err, out.String())
 	require.Contains(t, out.String(), "items from 9 channels triaged")
 	require.Contains(t, out.String(), "model calls:      0")
+	require.Contains(t, out.String(), "routed to teams:")
 
 	pool := pgtest.Pool(t, dbURL)
 	var waiting, total, classifiedOrClosed int
 	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE state = 'received'), count(*),
-		count(*) FILTER (WHERE state IN ('classified', 'filtered', 'duplicate', 'pending_review')) FROM items`).Scan(&waiting, &total, &classifiedOrClosed))
+		count(*) FILTER (WHERE state IN ('classified', 'filtered', 'duplicate', 'pending_review', 'auto_closed')) FROM items`).Scan(&waiting, &total, &classifiedOrClosed))
 	require.Zero(t, waiting)
 	stream, err := demo.Stream(time.Now())
 	require.NoError(t, err)

@@ -1,7 +1,7 @@
 -- name: Triaged
 -- Every item with the classification it acts on: its own, or for a
 -- duplicate its original's.
-SELECT i.id, i.channel, i.state, i.state_reason, c.intent, c.risk, c.severity, c.sarcasm, c.summary, c.backend
+SELECT i.id, i.channel, i.state, i.state_reason, coalesce(i.team, ''), c.intent, c.risk, c.severity, c.sarcasm, c.summary, c.backend
 FROM items i
 LEFT JOIN LATERAL (
     SELECT intent, risk, severity, sarcasm, summary, backend
@@ -14,3 +14,8 @@ ORDER BY i.id;
 
 -- name: ModelCalls
 SELECT count(*), coalesce(sum(prompt_tokens + completion_tokens), 0) FROM model_calls;
+
+-- name: Incidents
+SELECT count(DISTINCT n.id), count(i.id)
+FROM incidents n
+LEFT JOIN items i ON i.cluster_id = n.cluster_id;

@@ -203,7 +203,7 @@ func waitTriaged(ctx context.Context, pool *pgxpool.Pool, total int, o Options) 
 		err := pool.QueryRow(ctx, `SELECT
 			(SELECT count(*) FROM items WHERE state = 'received'),
 			(SELECT count(*) FROM drafts),
-			(SELECT count(*) FROM river_job WHERE kind IN ('triage', 'draft')
+			(SELECT count(*) FROM river_job WHERE kind IN ('triage', 'dispatch', 'draft')
 				AND state IN ('available', 'pending', 'running', 'retryable', 'scheduled'))`).Scan(&waiting, &drafted, &jobs)
 		if err != nil {
 			return err

@@ -28,6 +28,7 @@ var queries = postgres.ParseQueries(queriesSQL)
 type triaged struct {
 	ID                     int64
 	Channel, State, Reason string
+	Team                   string
 	Intent, Risk, Severity *string
 	Sarcasm                *bool
 	Summary, Backend       *string
@@ -40,8 +41,12 @@ type Summary struct {
 	ByChannel  map[string]int
 	ByIntent   map[string]int
 	ByRisk     map[string]int
+	ByTeam     map[string]int // routed items per owning team
 	Sarcastic  int
-	ModelCalls int
+	// Inherited items took a near-duplicate's classification, without a
+	// model call; Incidents are surges, IncidentItems their members.
+	Inherited, Incidents, IncidentItems int
+	ModelCalls                          int
 	Tokens     int
 	// Risky lists the most severe risk items, for a first look.
 	Risky []triaged
@@ -57,10 +62,17 @@ func Summarize(ctx context.Context, pool *pgxpool.Pool) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("summarize: %w", err)
 	}
-	s := Summary{Total: len(all), ByState: map[string]int{}, ByChannel: map[string]int{}, ByIntent: map[string]int{}, ByRisk: map[string]int{}}
+	s := Summary{Total: len(all), ByState: map[string]int{}, ByChannel: map[string]int{}, ByIntent: map[string]int{}, ByRisk: map[string]int{},
+		ByTeam: map[string]int{}}
 	for _, t := range all {
 		s.ByState[t.State]++
 		s.ByChannel[t.Channel]++
+		if t.Team != "" {
+			s.ByTeam[t.Team]++
+		}
+		if t.Backend != nil && *t.Backend == "inherited" && t.State != string(items.StateDuplicate) {
+			s.Inherited++
+		}
 		if t.Intent == nil {
 			continue
 		}
@@ -75,6 +87,9 @@ func Summarize(ctx context.Context, pool *pgxpool.Pool) (Summary, error) {
 	}
 	slices.SortStableFunc(s.Risky, func(a, b triaged) int { return severityRank(*b.Severity) - severityRank(*a.Severity) })
 	if err := pool.QueryRow(ctx, queries.Get("ModelCalls")).Scan(&s.ModelCalls, &s.Tokens); err != nil {
+		return Summary{}, fmt.Errorf("summarize: %w", err)
+	}
+	if err := pool.QueryRow(ctx, queries.Get("Incidents")).Scan(&s.Incidents, &s.IncidentItems); err != nil {
 		return Summary{}, fmt.Errorf("summarize: %w", err)
 	}
 	return s, nil
@@ -106,10 +121,21 @@ func (s Summary) Print(out io.Writer, backend string, took time.Duration) {
 	filtered, dups := s.ByState[string(items.StateFiltered)], s.ByState[string(items.StateDuplicate)]
 	fmt.Fprintf(out, "\nnoise filtered:   %d (%.0f%%): %d closed by the local prefilter, %d exact duplicates\n",
 		filtered+dups, pct(filtered+dups, s.Total), filtered, dups)
+	fmt.Fprintf(out, "auto-closed:      %d by the auto-closure policy (confident noise and praise, never a risk); a share is sampled for QA review\n",
+		s.ByState[string(items.StateAutoClosed)])
+	fmt.Fprintf(out, "near-duplicates:  %d inherited a recent item's classification; %d incidents (surges) hold %d items\n",
+		s.Inherited, s.Incidents, s.IncidentItems)
 	fmt.Fprintf(out, "review queue:     %d drafted replies wait for a reviewer (pending_review); none is sent without approval\n",
 		s.ByState[string(items.StatePendingReview)])
 	fmt.Fprintf(out, "for their owners: %d classified items get no draft (risks to escalate, chatter); %d handed to a human (needs_human)\n",
 		s.ByState[string(items.StateClassified)], s.ByState[string(items.StateNeedsHuman)])
+	if teams := ranked(s.ByTeam); len(teams) > 0 {
+		parts := make([]string, len(teams))
+		for i, t := range teams {
+			parts[i] = fmt.Sprintf("%s %d", t, s.ByTeam[t])
+		}
+		fmt.Fprintf(out, "routed to teams:  %s (each with an SLA deadline)\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(out, "sarcasm detected: %d items\n", s.Sarcastic)
 	fmt.Fprintf(out, "model calls:      %d (%d tokens)\n", s.ModelCalls, s.Tokens)
 	if len(s.Risky) > 0 {

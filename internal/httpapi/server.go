@@ -37,6 +37,11 @@ type Config struct {
 	Classifications ClassificationReader
 	// Drafts serves the review queue; nil leaves the /v1/drafts routes out.
 	Drafts DraftService
+	// Incidents serves /v1/incidents; nil leaves the routes out.
+	Incidents Incidents
+	// QA serves /v1/qa, the review of auto-closed samples; nil leaves the
+	// routes out.
+	QA QAReview
 	// Ready reports whether the server can do its job (database reachable,
 	// migrations current); /readyz calls it.
 	Ready func(ctx context.Context) error
@@ -70,6 +75,12 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
 	if cfg.Drafts != nil {
 		s.routeDrafts()
+	}
+	if cfg.Incidents != nil {
+		s.routeIncidents()
+	}
+	if cfg.QA != nil {
+		s.routeQA()
 	}
 	return s
 }

@@ -27,6 +27,15 @@ type Item struct {
 	StateReason string `json:"state_reason,omitempty"`
 	DuplicateOf *int64 `json:"duplicate_of,omitempty"`
 
+	// Who owns it and by when it must be handled, once routed; the
+	// near-duplicate cluster it belongs to, if any.
+	Team          string     `json:"team,omitempty"`
+	Priority      string     `json:"priority,omitempty"`
+	RoutingRule   string     `json:"routing_rule,omitempty"`
+	SLADueAt      *time.Time `json:"sla_due_at,omitempty"`
+	SLABreachedAt *time.Time `json:"sla_breached_at,omitempty"`
+	ClusterID     *int64     `json:"cluster_id,omitempty"`
+
 	CreatedAt  time.Time `json:"created_at"`  // posted on the channel
 	ReceivedAt time.Time `json:"received_at"` // accepted by Triage
 	UpdatedAt  time.Time `json:"updated_at"`

@@ -29,7 +29,9 @@ WHERE (channel, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]));
 
 -- name: GetItem
 SELECT id, channel, external_id, author, url, thread_id, parent_id, metadata, text,
-       state, state_reason, duplicate_of, created_at, received_at, updated_at
+       state, state_reason, duplicate_of,
+       coalesce(team, ''), coalesce(priority, ''), coalesce(routing_rule, ''), sla_due_at, sla_breached_at, cluster_id,
+       created_at, received_at, updated_at
 FROM items
 WHERE id = $1;
 

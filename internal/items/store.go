@@ -115,6 +115,7 @@ func (s *Store) Get(ctx context.Context, id int64) (Item, error) {
 	var it Item
 	err := s.db.QueryRow(ctx, queries.Get("GetItem"), id).Scan(&it.ID, &it.Channel, &it.ExternalID, &it.Author,
 		&it.URL, &it.ThreadID, &it.ParentID, &it.Metadata, &it.Text, &it.State, &it.StateReason, &it.DuplicateOf,
+		&it.Team, &it.Priority, &it.RoutingRule, &it.SLADueAt, &it.SLABreachedAt, &it.ClusterID,
 		&it.CreatedAt, &it.ReceivedAt, &it.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Item{}, apperr.Errorf(apperr.ENOTFOUND, "item %d not found", id)

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -38,7 +37,7 @@ func setup(t *testing.T) *testBundle {
 
 // insertItem stores one item of channel received at `at` through the items
 // store (with its first event) and returns its id.
-func insertItem(t *testing.T, ctx context.Context, db items.Store, channel, externalID string, at time.Time) int64 {
+func insertItem(t *testing.T, ctx context.Context, db *items.Store, channel, externalID string, at time.Time) int64 {
 	t.Helper()
 	body := fmt.Sprintf(`{"items":[{"channel":%q,"external_id":%q,"text":"message %s"}]}`, channel, externalID, externalID)
 	b, err := items.DecodeBatch([]byte(body), at)

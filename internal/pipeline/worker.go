@@ -42,6 +42,12 @@ const (
 	DefaultJobTimeout      = 3 * time.Minute
 	// DefaultRateLimitWait is the wait after a 429 without Retry-After.
 	DefaultRateLimitWait = 5 * time.Second
+	// DefaultOriginWait bounds the wait for a near-duplicate being
+	// classified: a surge's burst costs one model call, not one per item.
+	DefaultOriginWait = 6 * time.Second
+	// originPoll is how often a waiting item looks again. Each look is a
+	// River snooze and counts towards MaxSnoozes, so there are few.
+	originPoll = time.Second
 )
 
 // WorkerConfig configures a TriageWorker.
@@ -62,6 +68,10 @@ type WorkerConfig struct {
 	// NearDuplicates, when set, lets an item inherit the classification
 	// of a recent near-duplicate instead of calling the model.
 	NearDuplicates NearDuplicates
+	// OriginWait is how long after its arrival an item waits for an older
+	// near-duplicate that is still being classified, to inherit its
+	// classification. Defaults to DefaultOriginWait.
+	OriginWait time.Duration
 	// OnTriaged, when set, runs in the transaction that stores an item's
 	// classification and moves it to state (classified, or filtered by the
 	// prefilter): the next stage enqueues its job atomically with it.
@@ -75,6 +85,7 @@ func (c WorkerConfig) withDefaults() WorkerConfig {
 	c.MaxSnoozes = cmp.Or(c.MaxSnoozes, DefaultMaxSnoozes)
 	c.JobTimeout = cmp.Or(c.JobTimeout, DefaultJobTimeout)
 	c.RateLimitWait = cmp.Or(c.RateLimitWait, DefaultRateLimitWait)
+	c.OriginWait = cmp.Or(c.OriginWait, DefaultOriginWait)
 	c.Logger = cmp.Or(c.Logger, slog.Default())
 	if c.Now == nil {
 		c.Now = time.Now
@@ -147,6 +158,14 @@ func (w *TriageWorker) inherit(ctx context.Context, job *river.Job[TriageArgs], 
 	m, ok, err := w.config.NearDuplicates.Find(ctx, it)
 	if err != nil || !ok {
 		return false, err
+	}
+	if m.Pending {
+		// A burst: an older near-duplicate is being classified. Wait a
+		// little for it rather than pay for the same answer twice.
+		if w.config.Now().Sub(it.ReceivedAt) < w.config.OriginWait {
+			return true, river.JobSnooze(originPoll)
+		}
+		return false, nil
 	}
 	orig, err := classify.NewStore(w.pool).Latest(ctx, m.Origin)
 	if apperr.CodeOf(err) == apperr.ENOTFOUND {

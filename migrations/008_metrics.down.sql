@@ -1,0 +1,17 @@
+DROP INDEX items_received_at_idx;
+DROP TRIGGER model_calls_count_delete ON model_calls;
+DROP TRIGGER model_calls_count_insert ON model_calls;
+DROP TRIGGER items_count_delete ON items;
+DROP TRIGGER items_count_update ON items;
+DROP TRIGGER items_count_insert ON items;
+DROP TRIGGER items_count_deleted_events ON items;
+DROP TRIGGER item_events_count_delete ON item_events;
+DROP TRIGGER item_events_count_insert ON item_events;
+DROP FUNCTION count_model_calls();
+DROP FUNCTION count_item_states();
+DROP FUNCTION count_deleted_item_events();
+DROP FUNCTION count_item_events();
+DROP TABLE model_call_counts;
+DROP TABLE item_state_counts;
+DROP TABLE item_event_counts;
+DROP FUNCTION item_event_key(text, text, jsonb);
