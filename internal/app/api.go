@@ -10,14 +10,18 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/dispatch"
+	"github.com/triage-oss/triage/internal/eval"
 	"github.com/triage-oss/triage/internal/drafts"
 	"github.com/triage-oss/triage/internal/incidents"
 	"github.com/triage-oss/triage/internal/httpapi"
 	"github.com/triage-oss/triage/internal/items"
+	"github.com/triage-oss/triage/internal/metrics"
 	"github.com/triage-oss/triage/internal/pipeline"
 	"github.com/triage-oss/triage/internal/postgres"
 )
@@ -51,6 +55,13 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		return nil, err
 	}
 	draftSvc := drafts.NewService(pool, inserter)
+	prices, err := eval.LoadPrices(cfg.PricesFile)
+	if err != nil {
+		return nil, fmt.Errorf("TRIAGE_PRICES: %w", err)
+	}
+	report := metrics.NewService(pool, prices)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(metrics.NewCollector(report, log), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h := httpapi.New(httpapi.Config{
 		Ingester:        pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts}),
 		Items:           items.NewStore(pool),
@@ -58,6 +69,8 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		Drafts:          draftSvc,
 		Incidents:       incidents.NewService(pool, draftSvc),
 		QA:              dispatch.NewQA(pool),
+		Metrics:         report,
+		Prometheus:      metrics.Handler(reg),
 		Ready: func(ctx context.Context) error {
 			return postgres.CheckCurrent(ctx, pool)
 		},

@@ -18,11 +18,11 @@ import (
 
 // The outage complaint of the surge, as different people phrase it.
 var outage = []string{
-	"Lumen sync is down for me, my photos stopped uploading this morning",
-	"lumen sync down again?? photos stopped uploading since this morning",
-	"Is Lumen sync down? My photos stopped uploading this morning",
-	"Lumen photo sync is down, nothing has uploaded since this morning",
-	"my Lumen sync is down and photos stopped uploading this morning",
+	"Lumen sync is broken for me, my photos stopped uploading this morning",
+	"lumen sync broken again?? photos stopped uploading since this morning",
+	"Is Lumen sync broken? My photos stopped uploading this morning",
+	"Lumen photo sync is not working, nothing has uploaded since this morning",
+	"my Lumen sync is not working and photos stopped uploading this morning",
 }
 
 var (

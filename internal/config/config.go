@@ -55,6 +55,7 @@ type Config struct {
 
 	// Routing, near-duplicates and incidents.
 	RoutingRules     string        // TRIAGE_ROUTING_RULES: rules file; empty = the built-in defaults
+	PricesFile       string        // TRIAGE_PRICES: JSON model prices for cost metrics; empty = built-in list prices
 	NearDupThreshold float64       // TRIAGE_NEAR_DUPLICATE_THRESHOLD: cosine similarity to inherit a classification; >1 disables
 	NearDupWindow    time.Duration // TRIAGE_NEAR_DUPLICATE_WINDOW
 	IncidentSize     int           // TRIAGE_INCIDENT_SIZE: members within TRIAGE_INCIDENT_WINDOW that open an incident
@@ -125,6 +126,7 @@ func (c *Config) settings() []setting {
 		{"TRIAGE_LOCAL_MODEL", "local-model", "local model file (default: built in)", (*stringValue)(&c.LocalModel)},
 		{"TRIAGE_PREFILTER_THRESHOLD", "prefilter-threshold", "confidence above which the local model closes noise/spam without a model call (>1 disables)", (*floatValue)(&c.PrefilterThreshold)},
 		{"TRIAGE_ROUTING_RULES", "routing-rules", "routing rules file (default: built in)", (*stringValue)(&c.RoutingRules)},
+		{"TRIAGE_PRICES", "prices", "JSON file of model prices (USD per million tokens) for cost metrics (default: built-in list prices)", (*stringValue)(&c.PricesFile)},
 		{"TRIAGE_NEAR_DUPLICATE_THRESHOLD", "near-duplicate-threshold", "cosine similarity from which an item inherits a recent item's classification (>1 disables)", (*floatValue)(&c.NearDupThreshold)},
 		{"TRIAGE_NEAR_DUPLICATE_WINDOW", "near-duplicate-window", "how far back near-duplicates are looked for", (*durationValue)(&c.NearDupWindow)},
 		{"TRIAGE_INCIDENT_SIZE", "incident-size", "near-duplicates within the incident window that open an incident", (*intValue)(&c.IncidentSize)},

@@ -42,6 +42,10 @@ type Config struct {
 	// QA serves /v1/qa, the review of auto-closed samples; nil leaves the
 	// routes out.
 	QA QAReview
+	// Metrics serves /v1/metrics, the managers' report; nil leaves it out.
+	Metrics MetricsReporter
+	// Prometheus serves /metrics; nil leaves it out.
+	Prometheus http.Handler
 	// Ready reports whether the server can do its job (database reachable,
 	// migrations current); /readyz calls it.
 	Ready func(ctx context.Context) error
@@ -81,6 +85,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.QA != nil {
 		s.routeQA()
+	}
+	if cfg.Metrics != nil {
+		s.routeMetrics()
+	}
+	if cfg.Prometheus != nil {
+		s.mux.Handle("GET /metrics", cfg.Prometheus)
 	}
 	return s
 }
