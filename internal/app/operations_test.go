@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -80,9 +81,28 @@ qa_sample: 1
 	}
 	batch = append(batch,
 		map[string]any{"channel": "discord", "external_id": "c1", "text": "anyone watching the game tonight? lol"},
-		map[string]any{"channel": "discord", "external_id": "c2", "text": "love the new albums, thank you team!"})
+		map[string]any{"channel": "discord", "external_id": "c2", "text": "love the new albums, thank you team!"},
+		map[string]any{"channel": "email", "external_id": "b1", "text": "I was charged twice this month, please refund one"})
 	postAny(t, b.api.URL, batch)
-	waitSettled(t, b.pool, 14)
+	waitSettled(t, b.pool, 15)
+
+	// A reviewer closes an item that needs no reply: its draft leaves the
+	// queue. Only open items can be closed.
+	var billing, chatter int64
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT
+		(SELECT id FROM items WHERE external_id = 'b1'), (SELECT id FROM items WHERE external_id = 'c1')`).Scan(&billing, &chatter))
+	require.Eventually(t, func() bool {
+		return count(t, b.pool, "SELECT count(*) FROM drafts WHERE item_id = $1 AND state = 'pending_review'", billing) == 1
+	}, 10*time.Second, 20*time.Millisecond)
+	closeURL := func(id int64) string { return fmt.Sprintf("%s/v1/items/%d/close", b.api.URL, id) }
+	require.Equal(t, http.StatusUnprocessableEntity, callInto(t, "POST", closeURL(billing), map[string]any{"reviewer": "maya"}, nil))
+	var closedItem struct{ State string }
+	require.Equal(t, http.StatusOK, callInto(t, "POST", closeURL(billing), map[string]any{"reviewer": "maya", "reason": "refunded by phone"}, &closedItem))
+	require.Equal(t, "closed", closedItem.State)
+	require.Equal(t, 1, count(t, b.pool, "SELECT count(*) FROM drafts WHERE item_id = $1 AND state = 'rejected'", billing))
+	require.Equal(t, http.StatusConflict, callInto(t, "POST", closeURL(billing), map[string]any{"reviewer": "maya", "reason": "again"}, nil))
+	require.Equal(t, http.StatusConflict, callInto(t, "POST", closeURL(chatter), map[string]any{"reviewer": "maya", "reason": "x"}, nil),
+		"auto-closed already")
 
 	// The incident.
 	var list struct {
@@ -163,11 +183,11 @@ qa_sample: 1
 	}
 	today := time.Now().UTC().Format(time.DateOnly)
 	require.Equal(t, http.StatusOK, callInto(t, "GET", b.api.URL+"/v1/metrics?group=channel&from="+today, nil, &rep))
-	require.Equal(t, 14, rep.Total.Volume)
+	require.Equal(t, 15, rep.Total.Volume)
 	require.Equal(t, 2, rep.Total.AutoClosed)
-	require.InDelta(t, 2.0/14, *rep.Total.AutoClosureRate, 1e-9)
+	require.InDelta(t, 2.0/15, *rep.Total.AutoClosureRate, 1e-9)
 	require.InDelta(t, 0.5, *rep.Total.AuditedPrecision, 1e-9)
-	require.Len(t, rep.Rows, 2)
+	require.Len(t, rep.Rows, 3)
 	require.Equal(t, http.StatusUnprocessableEntity, callInto(t, "GET", b.api.URL+"/v1/metrics?group=week&from=yesterday", nil, nil))
 
 	resp, err := http.Get(b.api.URL + "/metrics")

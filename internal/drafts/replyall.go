@@ -3,6 +3,7 @@ package drafts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,4 +103,40 @@ func Withdraw(ctx context.Context, tx pgx.Tx, itemIDs []int64, actor, reason str
 		}
 	}
 	return len(ids), nil
+}
+
+// Closable lists the states from which a reviewer may close an item
+// without a reply: routed and waiting, drafted, or handed to a human.
+var Closable = []items.State{items.StateClassified, items.StatePendingReview, items.StateNeedsHuman}
+
+// Dismiss closes an item that needs no reply (handled elsewhere, a risk
+// dealt with by its team, chatter): the item moves to closed with the
+// reviewer's reason, and its draft, if one waits for review, is withdrawn.
+// An item in another state is a conflict.
+func (s *Service) Dismiss(ctx context.Context, itemID int64, reviewer, reason string) (items.Item, error) {
+	if strings.TrimSpace(reviewer) == "" || strings.TrimSpace(reason) == "" {
+		return items.Item{}, apperr.Invalid("invalid close", apperr.FieldError{Field: "reviewer", Message: "required"},
+			apperr.FieldError{Field: "reason", Message: "required"})
+	}
+	var it items.Item
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		if it, err = items.NewStore(tx).Get(ctx, itemID); err != nil {
+			return err
+		}
+		if !slices.Contains(Closable, it.State) {
+			return apperr.Errorf(apperr.ECONFLICT, "item %d is %s; only %v items can be closed", itemID, it.State, Closable)
+		}
+		now := s.now()
+		if err := items.NewStore(tx).Transition(ctx, itemID, items.Change{From: it.State, To: items.StateClosed,
+			Reason: reason, Actor: reviewer, At: now}); err != nil {
+			return err
+		}
+		if _, err := Withdraw(ctx, tx, []int64{itemID}, reviewer, reason, now); err != nil {
+			return err
+		}
+		it, err = items.NewStore(tx).Get(ctx, itemID)
+		return err
+	})
+	return it, err
 }

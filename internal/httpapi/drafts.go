@@ -22,12 +22,14 @@ type DraftService interface {
 	Events(ctx context.Context, id int64) ([]drafts.Event, error)
 	ByItem(ctx context.Context, itemID int64) (drafts.Draft, error)
 	Review(ctx context.Context, id int64, a drafts.Action) (drafts.Draft, error)
+	Dismiss(ctx context.Context, itemID int64, reviewer, reason string) (items.Item, error)
 }
 
 func (s *Server) routeDrafts() {
 	s.mux.HandleFunc("GET /v1/drafts", s.handleQueue)
 	s.mux.HandleFunc("GET /v1/drafts/{id}", s.handleGetDraft)
 	s.mux.HandleFunc("POST /v1/drafts/bulk-approve", s.handleBulkApprove)
+	s.mux.HandleFunc("POST /v1/items/{id}/close", s.handleCloseItem)
 	for _, kind := range []string{drafts.ActionApprove, drafts.ActionReject, drafts.ActionReassign} {
 		s.mux.HandleFunc("POST /v1/drafts/{id}/"+kind, s.handleReview(kind))
 	}
@@ -193,4 +195,29 @@ func strictJSON(body []byte, v any) error {
 		return apperr.Errorf(apperr.EMALFORMED, "invalid JSON: %v", err)
 	}
 	return nil
+}
+
+type closeItemRequest struct {
+	Reviewer string `json:"reviewer"`
+	Reason   string `json:"reason"`
+}
+
+// handleCloseItem closes an item that needs no reply, with the reason.
+func (s *Server) handleCloseItem(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id", "item")
+	if err != nil {
+		writeError(w, r, s.cfg.Logger, err)
+		return
+	}
+	var req closeItemRequest
+	if err := s.decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, s.cfg.Logger, err)
+		return
+	}
+	it, err := s.cfg.Drafts.Dismiss(r.Context(), id, req.Reviewer, req.Reason)
+	if err != nil {
+		writeError(w, r, s.cfg.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, it)
 }
