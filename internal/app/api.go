@@ -12,18 +12,21 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"riverqueue.com/riverui"
 
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/dispatch"
-	"github.com/triage-oss/triage/internal/eval"
 	"github.com/triage-oss/triage/internal/drafts"
-	"github.com/triage-oss/triage/internal/incidents"
+	"github.com/triage-oss/triage/internal/eval"
 	"github.com/triage-oss/triage/internal/httpapi"
+	"github.com/triage-oss/triage/internal/incidents"
 	"github.com/triage-oss/triage/internal/items"
 	"github.com/triage-oss/triage/internal/metrics"
 	"github.com/triage-oss/triage/internal/pipeline"
 	"github.com/triage-oss/triage/internal/postgres"
+	"github.com/triage-oss/triage/internal/users"
+	"github.com/triage-oss/triage/internal/web"
 )
 
 // API is the HTTP server process.
@@ -32,6 +35,7 @@ type API struct {
 	Handler http.Handler
 	Logger  *slog.Logger
 	addr    string
+	start   func(ctx context.Context) error // background services of the handler (River UI)
 }
 
 // NewAPI opens the database (refusing one that is behind) and builds the
@@ -60,6 +64,21 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		return nil, fmt.Errorf("TRIAGE_PRICES: %w", err)
 	}
 	report := metrics.NewService(pool, prices)
+	riverUI, err := riverui.NewHandler(&riverui.HandlerOpts{Endpoints: riverui.NewEndpoints(inserter, nil), Logger: log, Prefix: "/riverui"})
+	if err != nil {
+		return nil, fmt.Errorf("river ui: %w", err)
+	}
+	ui := web.New(web.Config{
+		Accounts:        users.NewStore(pool),
+		Drafts:          draftSvc,
+		Items:           items.NewStore(pool),
+		Classifications: classify.NewStore(pool),
+		Incidents:       incidents.NewService(pool, draftSvc),
+		Metrics:         report,
+		Evals:           eval.NewStore(pool),
+		RiverUI:         riverUI,
+		Logger:          log,
+	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(metrics.NewCollector(report, log), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h := httpapi.New(httpapi.Config{
@@ -71,12 +90,13 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		QA:              dispatch.NewQA(pool),
 		Metrics:         report,
 		Prometheus:      metrics.Handler(reg),
+		UI:              ui,
 		Ready: func(ctx context.Context) error {
 			return postgres.CheckCurrent(ctx, pool)
 		},
 		Logger: log,
 	})
-	return &API{Pool: pool, Handler: h, Logger: log, addr: cfg.Addr}, nil
+	return &API{Pool: pool, Handler: h, Logger: log, addr: cfg.Addr, start: riverUI.Start}, nil
 }
 
 // Run serves until ctx is cancelled, then drains connections for up to 10s.
@@ -94,7 +114,13 @@ func (a *API) Run(ctx context.Context, ready func(addr string)) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
 	}
-	a.Logger.Info("api listening", "addr", ln.Addr().String())
+	if a.start != nil {
+		if err := a.start(ctx); err != nil {
+			ln.Close()
+			return fmt.Errorf("start river ui: %w", err)
+		}
+	}
+	a.Logger.Info("api listening", "addr", ln.Addr().String(), "ui", "http://"+ln.Addr().String()+"/")
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

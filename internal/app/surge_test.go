@@ -150,4 +150,3 @@ func BenchmarkSurge(b *testing.B) {
 	b.ReportMetric(float64(r.prefiltered)/float64(r.items), "prefiltered/item")
 	b.ReportMetric(float64(r.items), "items")
 }
-

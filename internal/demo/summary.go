@@ -36,18 +36,18 @@ type triaged struct {
 
 // Summary is what the demo reports once every item is triaged.
 type Summary struct {
-	Total      int
-	ByState    map[string]int
-	ByChannel  map[string]int
-	ByIntent   map[string]int
-	ByRisk     map[string]int
-	ByTeam     map[string]int // routed items per owning team
-	Sarcastic  int
+	Total     int
+	ByState   map[string]int
+	ByChannel map[string]int
+	ByIntent  map[string]int
+	ByRisk    map[string]int
+	ByTeam    map[string]int // routed items per owning team
+	Sarcastic int
 	// Inherited items took a near-duplicate's classification, without a
 	// model call; Incidents are surges, IncidentItems their members.
 	Inherited, Incidents, IncidentItems int
 	ModelCalls                          int
-	Tokens     int
+	Tokens                              int
 	// Risky lists the most severe risk items, for a first look.
 	Risky []triaged
 }

@@ -281,7 +281,7 @@ func TestSLABreachFlaggedByPeriodicJob(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	late := b.triaged(t, labels(taxonomy.IntentSupportIssue, taxonomy.RiskNone, 0.8), time.Now().Add(-3*time.Hour)) // due 1h ago
-	onTime := b.triaged(t, labels(taxonomy.IntentSupportIssue, taxonomy.RiskNone, 0.8), time.Now())                  // due in 2h
+	onTime := b.triaged(t, labels(taxonomy.IntentSupportIssue, taxonomy.RiskNone, 0.8), time.Now())                 // due in 2h
 	b.settled(t, onTime)
 
 	var r routed

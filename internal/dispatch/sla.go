@@ -28,7 +28,9 @@ type SLAScanArgs struct{}
 func (SLAScanArgs) Kind() string { return "sla_scan" }
 
 // InsertOpts runs scans on the maintenance queue.
-func (SLAScanArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: pipeline.QueueMaintenance} }
+func (SLAScanArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: pipeline.QueueMaintenance}
+}
 
 // slaBatch bounds the breaches flagged per transaction.
 const slaBatch = 500

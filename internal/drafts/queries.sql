@@ -49,10 +49,10 @@ WHERE draft_id = $1
 ORDER BY id;
 
 -- name: Queue
--- Drafts waiting for review with their item's labels, most urgent first,
--- then oldest first.
+-- Drafts waiting for review with their item's labels and deadline: by SLA
+-- deadline ($10), or most urgent first; then oldest first.
 SELECT d.id, d.item_id, d.state, d.version, d.assignee, d.flags, d.created_at,
-       i.channel, i.author, i.text, i.received_at,
+       i.channel, i.author, i.text, i.received_at, coalesce(i.team, ''), coalesce(i.priority, ''), i.sla_due_at, i.cluster_id,
        c.intent, c.risk, c.severity, c.urgency, c.sarcasm, c.topic, c.summary
 FROM drafts d
 JOIN items i ON i.id = d.item_id
@@ -63,9 +63,14 @@ WHERE d.state = $1
   AND ($4 = '' OR c.risk = $4)
   AND ($5 = '' OR d.assignee = $5)
   AND i.received_at <= $6
-ORDER BY CASE c.urgency WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
+  AND ($9 = 0 OR i.cluster_id = $9)
+ORDER BY CASE WHEN $10 THEN coalesce(i.sla_due_at, 'infinity') END,
+         CASE c.urgency WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
          i.received_at, d.id
 LIMIT $7 OFFSET $8;
+
+-- name: QueueCount
+SELECT count(*) FROM drafts WHERE state = 'pending_review';
 
 -- name: ReviewStats
 -- Per prompt version (or offline writer): how reviewers treated drafts,

@@ -46,6 +46,9 @@ type Config struct {
 	Metrics MetricsReporter
 	// Prometheus serves /metrics; nil leaves it out.
 	Prometheus http.Handler
+	// UI serves every path the API does not (the web UI); nil leaves them
+	// 404.
+	UI http.Handler
 	// Ready reports whether the server can do its job (database reachable,
 	// migrations current); /readyz calls it.
 	Ready func(ctx context.Context) error
@@ -92,6 +95,9 @@ func New(cfg Config) *Server {
 	if cfg.Prometheus != nil {
 		s.mux.Handle("GET /metrics", cfg.Prometheus)
 	}
+	if cfg.UI != nil {
+		s.mux.Handle("/", cfg.UI)
+	}
 	return s
 }
 
@@ -114,6 +120,10 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 }
+
+// Unwrap lets http.ResponseController reach the connection (flushing for
+// streamed responses of the UI).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code

@@ -35,6 +35,18 @@ SELECT id, channel, external_id, author, url, thread_id, parent_id, metadata, te
 FROM items
 WHERE id = $1;
 
+-- name: Thread
+-- The items of a thread on a channel (its root has the thread's id as its
+-- external id), oldest first.
+SELECT id, channel, external_id, author, url, thread_id, parent_id, metadata, text,
+       state, state_reason, duplicate_of,
+       coalesce(team, ''), coalesce(priority, ''), coalesce(routing_rule, ''), sla_due_at, sla_breached_at, cluster_id,
+       created_at, received_at, updated_at
+FROM items
+WHERE channel = $1 AND (thread_id = $2 OR external_id = $2)
+ORDER BY created_at, id
+LIMIT $3;
+
 -- name: ListEvents
 SELECT id, item_id, from_state, to_state, reason, actor, detail, at
 FROM item_events

@@ -110,13 +110,36 @@ func collect(rows pgx.Rows, byKey map[[2]string]Inserted, created bool) error {
 	return rows.Err()
 }
 
-// Get returns the item with the given id, or an ENOTFOUND error.
-func (s *Store) Get(ctx context.Context, id int64) (Item, error) {
+// scanItem reads the columns of the GetItem and Thread queries.
+func scanItem(row pgx.Row) (Item, error) {
 	var it Item
-	err := s.db.QueryRow(ctx, queries.Get("GetItem"), id).Scan(&it.ID, &it.Channel, &it.ExternalID, &it.Author,
+	err := row.Scan(&it.ID, &it.Channel, &it.ExternalID, &it.Author,
 		&it.URL, &it.ThreadID, &it.ParentID, &it.Metadata, &it.Text, &it.State, &it.StateReason, &it.DuplicateOf,
 		&it.Team, &it.Priority, &it.RoutingRule, &it.SLADueAt, &it.SLABreachedAt, &it.ClusterID,
 		&it.CreatedAt, &it.ReceivedAt, &it.UpdatedAt)
+	return it, err
+}
+
+// Thread returns up to limit items of the thread of it on its channel, oldest
+// first, it included; an item outside any thread is its own thread.
+func (s *Store) Thread(ctx context.Context, it Item, limit int) ([]Item, error) {
+	if it.ThreadID == "" {
+		return []Item{it}, nil
+	}
+	rows, err := s.db.Query(ctx, queries.Get("Thread"), it.Channel, it.ThreadID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("thread of item %d: %w", it.ID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Item, error) { return scanItem(r) })
+	if err != nil {
+		return nil, fmt.Errorf("thread of item %d: %w", it.ID, err)
+	}
+	return out, nil
+}
+
+// Get returns the item with the given id, or an ENOTFOUND error.
+func (s *Store) Get(ctx context.Context, id int64) (Item, error) {
+	it, err := scanItem(s.db.QueryRow(ctx, queries.Get("GetItem"), id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Item{}, apperr.Errorf(apperr.ENOTFOUND, "item %d not found", id)
 	}

@@ -76,8 +76,8 @@ type WorkerConfig struct {
 	// classification and moves it to state (classified, or filtered by the
 	// prefilter): the next stage enqueues its job atomically with it.
 	OnTriaged func(ctx context.Context, tx pgx.Tx, it items.Item, res classify.Result, state items.State) error
-	Logger       *slog.Logger
-	Now          func() time.Time
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 func (c WorkerConfig) withDefaults() WorkerConfig {
