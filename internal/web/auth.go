@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -56,7 +57,7 @@ func (h *Handler) authed(area string, fn func(http.ResponseWriter, *http.Request
 				return
 			}
 		}
-		fn(w, r, sess)
+		fn(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)), sess)
 	})
 }
 

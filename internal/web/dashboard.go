@@ -22,10 +22,23 @@ type dashboardData struct {
 	Total         metrics.Row
 	ByChannel     []metrics.Row
 	ByTeam        []metrics.Row
-	Charts        []template.HTML
+	Charts        []figure
 	Channels      []string
 	Teams         []string
 	Days          int
+}
+
+// figure is a chart with its caption.
+type figure struct {
+	Title string
+	SVG   template.HTML
+}
+
+func fig(c chart, bars bool) figure {
+	if bars {
+		return figure{c.Title, c.Bars()}
+	}
+	return figure{c.Title, c.Lines()}
 }
 
 func secondsDuration(v float64) time.Duration { return time.Duration(v * float64(time.Second)) }
@@ -107,28 +120,28 @@ func (h *Handler) dashboardData(r *http.Request, f metrics.Filter) (dashboardDat
 	if err != nil {
 		return d, err
 	}
-	d.Charts = []template.HTML{
+	d.Charts = []figure{
 		volume,
-		chart{Title: "Auto-closure rate and its audited precision", Labels: days, Max: 1, Format: fmtPct, Series: []series{
+		fig(chart{Title: "Auto-closure rate and its audited precision", Labels: days, Max: 1, Format: fmtPct, Series: []series{
 			{"auto-closure rate", pick(func(r metrics.Row) *float64 { return r.AutoClosureRate })},
 			{"audited precision", pick(func(r metrics.Row) *float64 { return r.AuditedPrecision })},
-		}}.Lines(),
-		chart{Title: "Time to first response", Labels: days, Format: fmtSecs, Series: []series{
+		}}, false),
+		fig(chart{Title: "Time to first response", Labels: days, Format: fmtSecs, Series: []series{
 			{"p50", pick(func(r metrics.Row) *float64 { return r.TimeToFirstResponseP50Sec })},
 			{"p90", pick(func(r metrics.Row) *float64 { return r.TimeToFirstResponseP90Sec })},
-		}}.Lines(),
-		chart{Title: "SLA adherence, response and resolution", Labels: days, Max: 1, Format: fmtPct, Series: []series{
+		}}, false),
+		fig(chart{Title: "SLA adherence, response and resolution", Labels: days, Max: 1, Format: fmtPct, Series: []series{
 			{"SLA met", pick(func(r metrics.Row) *float64 { return r.SLAAdherence })},
 			{"responded", pick(func(r metrics.Row) *float64 { return r.ResponseRate })},
 			{"resolved", pick(func(r metrics.Row) *float64 { return r.ResolutionRate })},
-		}}.Lines(),
-		chart{Title: "Noise filtered (prefilter and duplicates)", Labels: days, Format: fmtCount, Series: []series{
+		}}, false),
+		fig(chart{Title: "Noise filtered and auto-closed", Labels: days, Format: fmtCount, Integer: true, Series: []series{
 			{"noise filtered", pick(count(func(r metrics.Row) int64 { return r.NoiseFiltered }))},
 			{"auto-closed", pick(count(func(r metrics.Row) int64 { return r.AutoClosed }))},
-		}}.Bars(),
-		chart{Title: "Model cost per item", Labels: days, Format: fmtUSD, Series: []series{
+		}}, true),
+		fig(chart{Title: "Model cost per item", Labels: days, Format: fmtUSD, Series: []series{
 			{"cost per item", pick(func(r metrics.Row) *float64 { return r.CostPerItemUSD })},
-		}}.Lines(),
+		}}, false),
 	}
 	for _, row := range byChannel.Rows {
 		d.Channels = append(d.Channels, row.Key)
@@ -141,7 +154,7 @@ func (h *Handler) dashboardData(r *http.Request, f metrics.Filter) (dashboardDat
 
 // volumeByChannel stacks each day's volume by channel: the busiest
 // channels apart, the rest as "other".
-func (h *Handler) volumeByChannel(r *http.Request, f metrics.Filter, days []string, channels []metrics.Row) (template.HTML, error) {
+func (h *Handler) volumeByChannel(r *http.Request, f metrics.Filter, days []string, channels []metrics.Row) (figure, error) {
 	channels = slices.Clone(channels)
 	slices.SortFunc(channels, func(a, b metrics.Row) int { return cmp.Or(cmp.Compare(b.Volume, a.Volume), cmp.Compare(a.Key, b.Key)) })
 	index := map[string]int{}
@@ -155,7 +168,7 @@ func (h *Handler) volumeByChannel(r *http.Request, f metrics.Filter, days []stri
 		cf.Channel = ch.Key
 		rep, err := h.cfg.Metrics.Report(r.Context(), cf, metrics.GroupDay)
 		if err != nil {
-			return "", err
+			return figure{}, err
 		}
 		vals := make([]*float64, len(days))
 		if i >= dashboardChannels {
@@ -179,5 +192,5 @@ func (h *Handler) volumeByChannel(r *http.Request, f metrics.Filter, days []stri
 	if len(channels) > dashboardChannels {
 		ss = append(ss, series{Name: "other", Values: other})
 	}
-	return chart{Title: "Volume by day and channel", Labels: days, Format: fmtCount, Series: ss}.Bars(), nil
+	return fig(chart{Title: "Volume by day and channel", Labels: days, Format: fmtCount, Integer: true, Series: ss}, true), nil
 }

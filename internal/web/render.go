@@ -85,9 +85,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "Something went wrong; it has been logged."
 		h.cfg.Logger.ErrorContext(r.Context(), "web request failed", "path", r.URL.Path, "error", err)
 	}
+	sess, _ := r.Context().Value(sessionKey{}).(users.Session)
 	w.WriteHeader(status)
-	h.render(w, r, "error", noSession, map[string]any{"Status": status, "Message": msg})
+	h.render(w, r, "error", sess, map[string]any{"Status": status, "Message": msg, "Fields": apperr.FieldsOf(err)})
 }
+
+// sessionKey carries the signed-in session in a request's context, for
+// pages (the error page) rendered away from their handler.
+type sessionKey struct{}
 
 var funcs = template.FuncMap{
 	// ago is a short age: 45s, 12m, 3h, 2d.

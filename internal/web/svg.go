@@ -31,6 +31,16 @@ type chart struct {
 	Format func(float64) string
 	// Max fixes the top of the y axis (1 for rates); 0 scales to the data.
 	Max float64
+	// Integer keeps the axis ticks on whole numbers (counts).
+	Integer bool
+}
+
+// whole rounds an axis top up so that its four ticks are whole numbers.
+func (c chart) whole(top float64) float64 {
+	if !c.Integer {
+		return top
+	}
+	return math.Max(4, math.Ceil(top/4)*4)
 }
 
 func (c chart) top() float64 {
@@ -126,7 +136,7 @@ func (c chart) legend(b *strings.Builder) {
 func (c chart) Bars() template.HTML {
 	var b strings.Builder
 	c.open(&b)
-	top := c.stackTop()
+	top := c.whole(c.stackTop())
 	c.axes(&b, top)
 	n := max(1, len(c.Labels))
 	bw := math.Max(2, float64(chartW-padL-padR)/float64(n)*0.7)
@@ -152,7 +162,7 @@ func (c chart) Bars() template.HTML {
 func (c chart) Lines() template.HTML {
 	var b strings.Builder
 	c.open(&b)
-	top := c.top()
+	top := c.whole(c.top())
 	c.axes(&b, top)
 	for si, s := range c.Series {
 		var pts []string
