@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/postgres"
+	"github.com/triage-oss/triage/internal/users"
 )
 
 // Options tunes Run.
@@ -114,7 +117,11 @@ func show(ctx context.Context, cfg config.Config, o Options, api *app.API, ready
 		return err
 	}
 	if o.Serve {
-		printTry(o.Out, base)
+		password, err := demoUser(ctx, api.Pool)
+		if err != nil {
+			return err
+		}
+		printTry(o.Out, base, password)
 		<-ctx.Done()
 		fmt.Fprintln(o.Out, "\nstopping...")
 	}
@@ -231,10 +238,30 @@ func waitTriaged(ctx context.Context, pool *pgxpool.Pool, total int, o Options) 
 	}
 }
 
-func printTry(out io.Writer, base string) {
+// DemoUser is the admin account the demo creates for its web UI.
+const DemoUser = "demo"
+
+// demoUser creates the demo's admin with a fresh random password (the demo
+// database is recreated on every run) and returns the password.
+func demoUser(ctx context.Context, pool *pgxpool.Pool) (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	password := base64.RawURLEncoding.EncodeToString(b)
+	if _, err := users.NewStore(pool).Create(ctx, DemoUser, password, users.RoleAdmin); err != nil {
+		return "", fmt.Errorf("demo user: %w", err)
+	}
+	return password, nil
+}
+
+func printTry(out io.Writer, base, password string) {
 	example, _ := json.Marshal(map[string]string{"channel": "x", "external_id": "try-1", "author": "@you",
 		"text": "Sync has been stuck on 'Preparing items' since this morning, help!"})
 	fmt.Fprintf(out, `
+The web UI is at %[1]s/ : sign in as %[3]s / %[4]s (admin: queue, incidents,
+dashboard, evals, jobs). Press ? on a page for its keys.
+
 The API is up at %[1]s. Try:
   curl -s '%[1]s/v1/drafts?limit=5'            # the review queue
   curl -s %[1]s/v1/drafts/1                     # a draft with its item, tags, passages and history
@@ -242,5 +269,5 @@ The API is up at %[1]s. Try:
   curl -s -X POST %[1]s/v1/items -H 'Content-Type: application/json' -d '%[2]s'
   curl -s %[1]s/readyz
 Press Ctrl-C to stop.
-`, base, example)
+`, base, example, DemoUser, password)
 }
