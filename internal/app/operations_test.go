@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,8 +67,10 @@ auto_close:
     min_confidence: 0.5
 qa_sample: 1
 `), 0o600))
+	outbox := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(outbox.Close)
 	b := setup(t, setupOpts{backend: llm.BackendOpenAI, handler: llmtest.Classifier(),
-		nearDuplicates: config.Default().NearDupThreshold, rules: rules})
+		nearDuplicates: config.Default().NearDupThreshold, rules: rules, sendURL: outbox.URL})
 	n := 0
 	dup := func() map[string]any {
 		n++
@@ -135,7 +138,7 @@ qa_sample: 1
 		map[string]any{"body": "We know, sync is being fixed; updates on the status page.", "reviewer": "maya"}, &replied))
 	require.Equal(t, inc.Size, replied.Replied)
 	require.Equal(t, inc.Size, count(t, b.pool, `SELECT count(*) FROM items i JOIN incidents n ON n.cluster_id = i.cluster_id
-		WHERE i.state IN ('approved', 'replied', 'needs_human')`), "approved; with no sender configured, the send hands each to a human")
+		WHERE i.state IN ('approved', 'replied')`), "approved, then sent")
 	require.Equal(t, http.StatusUnprocessableEntity, callInto(t, "POST", fmt.Sprintf("%s/v1/incidents/%d/close", b.api.URL, inc.ID),
 		map[string]any{"reviewer": "maya"}, nil), "a close needs a reason")
 	var closed struct{ Closed int }

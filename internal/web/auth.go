@@ -118,6 +118,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteLaxMode, Secure: h.secure(r), MaxAge: int(h.cfg.SessionTTL.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1})
 	h.cfg.Logger.InfoContext(r.Context(), "signed in", "user", u.Name, "role", u.Role)
+	// Sign-ins are rare enough to sweep expired sessions (an indexed delete).
+	if n, err := h.cfg.Accounts.PurgeExpired(r.Context(), h.cfg.Now()); err != nil {
+		h.cfg.Logger.WarnContext(r.Context(), "purge expired sessions", "error", err)
+	} else if n > 0 {
+		h.cfg.Logger.DebugContext(r.Context(), "purged expired sessions", "count", n)
+	}
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 

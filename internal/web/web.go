@@ -36,6 +36,7 @@ type Accounts interface {
 	NewSession(ctx context.Context, userID int64, ttl time.Duration) (string, users.Session, error)
 	Session(ctx context.Context, token string) (users.Session, error)
 	Revoke(ctx context.Context, token string) error
+	PurgeExpired(ctx context.Context, now time.Time) (int, error)
 }
 
 // Drafts is the approval queue (drafts.Service).
