@@ -8,7 +8,7 @@ GOFLAGS   ?=
 # test); raise or lower with `make test TESTFLAGS=...`.
 TESTFLAGS ?= -race -count=1 -timeout 15m -artifacts -outputdir $(CURDIR)/.artifacts
 
-.PHONY: all setup build demo test vet check-model gate clean
+.PHONY: all setup build demo test vet check-model gate fuzz clean
 
 all: build
 
@@ -36,6 +36,17 @@ test: setup vet check-model
 	@mkdir -p $(CURDIR)/.artifacts
 	$(GO) test $(TESTFLAGS) ./...
 	$(MAKE) gate
+	$(MAKE) fuzz
+
+## fuzz: run every channel decoder's fuzz target for FUZZTIME each (the
+## corpus grows in the Go build cache; a crasher is saved under testdata/)
+FUZZTIME ?= 3s
+fuzz:
+	@for f in $$($(GO) test -list '^Fuzz' ./internal/channels | grep '^Fuzz'); do \
+		echo "fuzz $$f ($(FUZZTIME))"; out=$$(mktemp); \
+		if ! $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./internal/channels >$$out 2>&1; then \
+			cat $$out; rm -f $$out; exit 1; fi; rm -f $$out; \
+	done
 
 ## gate: replay the committed cassettes and run the local model on the
 ## eval sets; fail when a field's macro-F1 drops below its baseline

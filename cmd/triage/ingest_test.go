@@ -63,5 +63,23 @@ not json
 	_, err = run("")
 	require.NoError(t, err, "an empty file ingests nothing")
 	require.ErrorContains(t, dispatch(context.Background(), &env{getenv: func(string) string { return "" }, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}},
-		[]string{"ingest", "--format", "csv", "x"}), "supported formats")
+		[]string{"ingest", "--format", "csv", "x"}), `unknown channel adapter "csv"`)
+
+	// A platform's own payload, decoded by its adapter: an email file.
+	eml := filepath.Join(dir, "mail.eml")
+	require.NoError(t, os.WriteFile(eml, []byte("From: Maya <maya@mail.example>\r\nSubject: Refund\r\nMessage-ID: <r-1@mail.example>\r\n"+
+		"Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n\r\nPlease refund the second charge.\r\n\r\nOn Sun, Ana wrote:\r\n> old text\r\n"), 0o600))
+	var out2, errOut2 bytes.Buffer
+	e := &env{getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return schema.URL
+		}
+		return ""
+	}, stdout: &out2, stderr: &errOut2}
+	require.NoError(t, dispatch(context.Background(), e, []string{"ingest", "--format", "email", eml}))
+	require.Contains(t, out2.String(), "1 email events: 1 new")
+	var text string
+	require.NoError(t, pool.QueryRow(context.Background(), "SELECT text FROM items WHERE channel = 'email' AND external_id = 'r-1@mail.example'").Scan(&text))
+	require.Contains(t, text, "Please refund the second charge.")
+	require.NotContains(t, text, "old text", "the quoted reply is stripped")
 }

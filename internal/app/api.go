@@ -59,6 +59,11 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		return nil, err
 	}
 	draftSvc := drafts.NewService(pool, inserter)
+	adapters, err := ChannelAdapters(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ingester := pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts})
 	prices, err := eval.LoadPrices(cfg.PricesFile)
 	if err != nil {
 		return nil, fmt.Errorf("TRIAGE_PRICES: %w", err)
@@ -82,7 +87,9 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(metrics.NewCollector(report, log), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h := httpapi.New(httpapi.Config{
-		Ingester:        pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts}),
+		Ingester:        ingester,
+		Adapters:        adapters,
+		ChannelIngester: ingester,
 		Items:           items.NewStore(pool),
 		Classifications: classify.NewStore(pool),
 		Drafts:          draftSvc,

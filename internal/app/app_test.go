@@ -55,6 +55,8 @@ type setupOpts struct {
 	nearDuplicates float64
 	// rules is a routing rules file; empty: the built-in rules.
 	rules string
+	// channels holds the channel webhooks' secrets.
+	channels config.ChannelSecrets
 }
 
 // setup runs the real API and worker against a fresh schema and a fake
@@ -71,6 +73,7 @@ func setup(t testing.TB, o setupOpts) *testBundle {
 	cfg.PrefilterThreshold = 2 // above 1: never closes
 	cfg.NearDupThreshold = cmp.Or(o.nearDuplicates, 2)
 	cfg.RoutingRules = o.rules
+	cfg.Channels = o.channels
 	cfg.SendWebhookURL, cfg.SendWebhookSecret = o.sendURL, "s3cret"
 	if o.prefilter > 0 {
 		cfg.PrefilterThreshold = o.prefilter

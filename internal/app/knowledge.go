@@ -14,6 +14,7 @@ import (
 	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/prompt"
+	"github.com/triage-oss/triage/internal/senders"
 	"github.com/triage-oss/triage/prompts"
 )
 
@@ -76,13 +77,26 @@ func NewWriter(cfg config.Config, completer drafts.Completer, rec drafts.Recorde
 	return drafts.NewLLMWriter(completer, rec, p, cfg.BrandVoice)
 }
 
-// NewSender returns the webhook sender when TRIAGE_SEND_WEBHOOK_URL is set,
-// and otherwise a sender that fails every delivery visibly.
+// NewSender returns the reply sender: the platform's own API for the
+// channels whose bot token is configured, the send webhook for the others
+// (TRIAGE_SEND_WEBHOOK_URL), and a visible failure when there is neither.
 func NewSender(cfg config.Config) drafts.Sender {
-	if cfg.SendWebhookURL == "" {
-		return drafts.NoSender{}
+	var fallback drafts.Sender = drafts.NoSender{}
+	if cfg.SendWebhookURL != "" {
+		fallback = &drafts.Webhook{URL: cfg.SendWebhookURL, Secret: cfg.SendWebhookSecret}
 	}
-	return &drafts.Webhook{URL: cfg.SendWebhookURL, Secret: cfg.SendWebhookSecret}
+	r := &senders.Router{ByChannel: map[string]drafts.Sender{}, Fallback: fallback}
+	c := cfg.Channels
+	if c.SlackBotToken != "" {
+		r.ByChannel["slack"] = senders.NewSlack(c.SlackBotToken, "", nil)
+	}
+	if c.DiscordBotToken != "" {
+		r.ByChannel["discord"] = senders.NewDiscord(c.DiscordBotToken, "", nil)
+	}
+	if c.TelegramBotToken != "" {
+		r.ByChannel["telegram"] = senders.NewTelegram(c.TelegramBotToken, "", nil)
+	}
+	return r
 }
 
 // DraftRules reads TRIAGE_DRAFT_RULES, or returns the default rules.

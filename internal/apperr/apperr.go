@@ -16,14 +16,15 @@ type Code string
 
 // Error codes.
 const (
-	EMALFORMED   Code = "malformed"   // the request could not be parsed at all
-	EINVALID     Code = "invalid"     // parsed, but a field's value is unacceptable
-	ETOOLARGE    Code = "too_large"   // the request or one of its parts exceeds a limit
-	EUNSUPPORTED Code = "unsupported" // wrong media type or unsupported format
-	ENOTFOUND    Code = "not_found"   // the named resource does not exist
-	ECONFLICT    Code = "conflict"    // the resource is not in a state that allows this
-	EUNAVAILABLE Code = "unavailable" // a dependency is down; try again later
-	EINTERNAL    Code = "internal"    // a bug or an unexpected failure
+	EMALFORMED    Code = "malformed"    // the request could not be parsed at all
+	EINVALID      Code = "invalid"      // parsed, but a field's value is unacceptable
+	ETOOLARGE     Code = "too_large"    // the request or one of its parts exceeds a limit
+	EUNSUPPORTED  Code = "unsupported"  // wrong media type or unsupported format
+	EUNAUTHORIZED Code = "unauthorized" // the request's credentials or signature are missing or wrong
+	ENOTFOUND     Code = "not_found"    // the named resource does not exist
+	ECONFLICT     Code = "conflict"     // the resource is not in a state that allows this
+	EUNAVAILABLE  Code = "unavailable"  // a dependency is down; try again later
+	EINTERNAL     Code = "internal"     // a bug or an unexpected failure
 )
 
 // FieldError names one field at fault, with a JSON-pointer-like path such

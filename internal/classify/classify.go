@@ -13,7 +13,14 @@ type Input struct {
 	Channel string
 	Author  string
 	Text    string
+	// Parent is the text of the message the item replies to, when Triage
+	// has it (at most MaxParentChars characters): context for the model, not the
+	// item itself.
+	Parent string
 }
+
+// MaxParentChars bounds the parent text given as context, in characters.
+const MaxParentChars = 2000
 
 // Result is a classification and how it was made.
 type Result struct {

@@ -65,6 +65,9 @@ type promptItem struct {
 	Channel string `json:"channel"`
 	Author  string `json:"author,omitempty"`
 	Text    string `json:"text"`
+	// InReplyTo is the message the item answers, as context: data, like
+	// the text.
+	InReplyTo string `json:"in_reply_to,omitempty"`
 }
 
 // Classify asks the model to classify in. Model errors are returned wrapped
@@ -73,7 +76,7 @@ type promptItem struct {
 func (c *LLM) Classify(ctx context.Context, in Input) (Result, error) {
 	msgs, err := c.prompt.Render(map[string]any{
 		"Topics": c.tax.Topics(),
-		"Item":   promptItem{Channel: in.Channel, Author: in.Author, Text: in.Text},
+		"Item":   promptItem{Channel: in.Channel, Author: in.Author, Text: in.Text, InReplyTo: in.Parent},
 	})
 	if err != nil {
 		return Result{}, err

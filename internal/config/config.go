@@ -62,6 +62,12 @@ type Config struct {
 	IncidentWindow   time.Duration // TRIAGE_INCIDENT_WINDOW
 	SLAScanInterval  time.Duration // TRIAGE_SLA_SCAN_INTERVAL
 
+	// Channel webhooks: the secrets that authenticate each platform's
+	// deliveries (a channel without one refuses its webhook), and the bot
+	// tokens of platform senders (a channel without one replies through
+	// the send webhook).
+	Channels ChannelSecrets
+
 	// The pipeline.
 	ClassifyPrompt    string        // TRIAGE_PROMPT_CLASSIFY: prompt version, e.g. classify/v1
 	Topics            []string      // TRIAGE_TOPICS: comma-separated topic list
@@ -126,6 +132,20 @@ func (c *Config) settings() []setting {
 		{"TRIAGE_LOCAL_MODEL", "local-model", "local model file (default: built in)", (*stringValue)(&c.LocalModel)},
 		{"TRIAGE_PREFILTER_THRESHOLD", "prefilter-threshold", "confidence above which the local model closes noise/spam without a model call (>1 disables)", (*floatValue)(&c.PrefilterThreshold)},
 		{"TRIAGE_ROUTING_RULES", "routing-rules", "routing rules file (default: built in)", (*stringValue)(&c.RoutingRules)},
+		{"TRIAGE_DISCORD_PUBLIC_KEY", "discord-public-key", "hex Ed25519 public key of the Discord application (signed interactions)", (*stringValue)(&c.Channels.DiscordPublicKey)},
+		{"TRIAGE_DISCORD_RELAY_SECRET", "discord-relay-secret", "HMAC key of the Discord gateway relay", (*secretValue)(&c.Channels.DiscordRelaySecret)},
+		{"TRIAGE_DISCORD_BOT_TOKEN", "discord-bot-token", "Discord bot token: replies are sent as the bot", (*secretValue)(&c.Channels.DiscordBotToken)},
+		{"TRIAGE_SLACK_SIGNING_SECRET", "slack-signing-secret", "Slack app signing secret (Events API)", (*secretValue)(&c.Channels.SlackSigningSecret)},
+		{"TRIAGE_SLACK_BOT_TOKEN", "slack-bot-token", "Slack bot token: replies are posted in thread", (*secretValue)(&c.Channels.SlackBotToken)},
+		{"TRIAGE_TELEGRAM_SECRET_TOKEN", "telegram-secret-token", "secret_token of the Telegram webhook", (*secretValue)(&c.Channels.TelegramSecret)},
+		{"TRIAGE_TELEGRAM_BOT_TOKEN", "telegram-bot-token", "Telegram bot token: replies are sent as the bot", (*secretValue)(&c.Channels.TelegramBotToken)},
+		{"TRIAGE_X_CONSUMER_SECRET", "x-consumer-secret", "X app consumer secret (Account Activity webhook signatures)", (*secretValue)(&c.Channels.XConsumerSecret)},
+		{"TRIAGE_X_RELAY_SECRET", "x-relay-secret", "HMAC key of the X poller relay", (*secretValue)(&c.Channels.XRelaySecret)},
+		{"TRIAGE_X_OWN_USER_ID", "x-own-user-id", "the brand's X user id, whose own posts are skipped", (*stringValue)(&c.Channels.XOwnUserID)},
+		{"TRIAGE_REDDIT_RELAY_SECRET", "reddit-relay-secret", "HMAC key of the Reddit poller relay", (*secretValue)(&c.Channels.RedditRelaySecret)},
+		{"TRIAGE_EMAIL_RELAY_SECRET", "email-relay-secret", "HMAC key of the inbound-mail hook", (*secretValue)(&c.Channels.EmailRelaySecret)},
+		{"TRIAGE_EMAIL_OWN_ADDRESSES", "email-own-addresses", "comma-separated addresses of the team, whose mail is skipped", (*listValue)(&c.Channels.EmailOwnAddresses)},
+		{"TRIAGE_WEBHOOK_SECRET", "webhook-secret", "HMAC key of the generic channel webhook", (*secretValue)(&c.Channels.WebhookSecret)},
 		{"TRIAGE_PRICES", "prices", "JSON file of model prices (USD per million tokens) for cost metrics (default: built-in list prices)", (*stringValue)(&c.PricesFile)},
 		{"TRIAGE_NEAR_DUPLICATE_THRESHOLD", "near-duplicate-threshold", "cosine similarity from which an item inherits a recent item's classification (>1 disables)", (*floatValue)(&c.NearDupThreshold)},
 		{"TRIAGE_NEAR_DUPLICATE_WINDOW", "near-duplicate-window", "how far back near-duplicates are looked for", (*durationValue)(&c.NearDupWindow)},
@@ -414,6 +434,24 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 		return cfg, fmt.Errorf("unexpected argument %q (settings are flags or environment variables; see -h)", fs.Arg(0))
 	}
 	return cfg, cfg.Validate(need)
+}
+
+// ChannelSecrets holds the channel adapters' and senders' credentials.
+type ChannelSecrets struct {
+	DiscordPublicKey   string   // TRIAGE_DISCORD_PUBLIC_KEY: hex Ed25519 key of signed interactions
+	DiscordRelaySecret string   // TRIAGE_DISCORD_RELAY_SECRET: HMAC key of the gateway relay
+	DiscordBotToken    string   // TRIAGE_DISCORD_BOT_TOKEN: sends replies
+	SlackSigningSecret string   // TRIAGE_SLACK_SIGNING_SECRET
+	SlackBotToken      string   // TRIAGE_SLACK_BOT_TOKEN: sends replies
+	TelegramSecret     string   // TRIAGE_TELEGRAM_SECRET_TOKEN: the webhook's secret_token
+	TelegramBotToken   string   // TRIAGE_TELEGRAM_BOT_TOKEN: sends replies
+	XConsumerSecret    string   // TRIAGE_X_CONSUMER_SECRET: Account Activity signatures
+	XRelaySecret       string   // TRIAGE_X_RELAY_SECRET
+	XOwnUserID         string   // TRIAGE_X_OWN_USER_ID: the brand's account, whose posts are skipped
+	RedditRelaySecret  string   // TRIAGE_REDDIT_RELAY_SECRET
+	EmailRelaySecret   string   // TRIAGE_EMAIL_RELAY_SECRET
+	EmailOwnAddresses  []string // TRIAGE_EMAIL_OWN_ADDRESSES: the team's addresses, whose mail is skipped
+	WebhookSecret      string   // TRIAGE_WEBHOOK_SECRET: the generic channel webhook
 }
 
 // validateOperations checks the near-duplicate, incident and SLA settings.

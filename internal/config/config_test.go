@@ -349,7 +349,7 @@ func TestRegisterFlags(t *testing.T) {
 		names = append(names, f.Name)
 		require.Contains(t, f.Usage, "(env ", "flag -%s must name its variable", f.Name)
 	})
-	require.Len(t, names, 35, "one flag per setting")
+	require.Len(t, names, 49, "one flag per setting")
 
 	tests := []struct {
 		flag string

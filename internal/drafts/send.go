@@ -27,6 +27,9 @@ type Outgoing struct {
 	Body       string    `json:"body"`
 	ApprovedBy string    `json:"approved_by"`
 	ApprovedAt time.Time `json:"approved_at"`
+	// Metadata is the item's channel metadata: the platform ids a
+	// platform sender replies with (chat_id, channel, ts...).
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
 // Sender delivers approved replies. Errors wrapping ErrPermanent are not

@@ -52,7 +52,8 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 		return err
 	}
 	err = w.sender.Send(ctx, Outgoing{DraftID: d.ID, ItemID: it.ID, Channel: it.Channel, ExternalID: it.ExternalID,
-		ThreadID: it.ThreadID, Author: it.Author, URL: it.URL, Body: *d.FinalBody, ApprovedBy: d.Reviewer, ApprovedAt: deref(d.ReviewedAt)})
+		ThreadID: it.ThreadID, Author: it.Author, URL: it.URL, Body: *d.FinalBody, ApprovedBy: d.Reviewer, ApprovedAt: deref(d.ReviewedAt),
+		Metadata: it.Metadata})
 	switch {
 	case err == nil:
 		return w.finish(ctx, job, d, StateSent, "", items.StateReplied, "")

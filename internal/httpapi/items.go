@@ -86,7 +86,13 @@ type itemResponse struct {
 	History       []items.Event `json:"history"`
 	// Draft is the item's drafted reply, if it has one.
 	Draft *drafts.Draft `json:"draft,omitempty"`
+	// Thread is the conversation the item belongs to, oldest first, the
+	// item included (up to MaxThread items); absent outside a thread.
+	Thread []items.Item `json:"thread,omitempty"`
 }
+
+// MaxThread bounds the thread shown with an item.
+const MaxThread = 100
 
 func (s *Server) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -124,6 +130,11 @@ func (s *Server) item(r *http.Request, id int64) (itemResponse, error) {
 	}
 	if resp.History, err = s.cfg.Items.Events(ctx, id); err != nil {
 		return itemResponse{}, err
+	}
+	if it.ThreadID != "" {
+		if resp.Thread, err = s.cfg.Items.Thread(ctx, it, MaxThread); err != nil {
+			return itemResponse{}, err
+		}
 	}
 	if s.cfg.Drafts != nil {
 		d, err := s.cfg.Drafts.ByItem(ctx, id)

@@ -10,14 +10,15 @@ import (
 
 // statusOf maps application error codes to HTTP statuses.
 var statusOf = map[apperr.Code]int{
-	apperr.EMALFORMED:   http.StatusBadRequest,
-	apperr.EINVALID:     http.StatusUnprocessableEntity,
-	apperr.ETOOLARGE:    http.StatusRequestEntityTooLarge,
-	apperr.EUNSUPPORTED: http.StatusUnsupportedMediaType,
-	apperr.ENOTFOUND:    http.StatusNotFound,
-	apperr.ECONFLICT:    http.StatusConflict,
-	apperr.EUNAVAILABLE: http.StatusServiceUnavailable,
-	apperr.EINTERNAL:    http.StatusInternalServerError,
+	apperr.EMALFORMED:    http.StatusBadRequest,
+	apperr.EINVALID:      http.StatusUnprocessableEntity,
+	apperr.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	apperr.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	apperr.EUNAUTHORIZED: http.StatusUnauthorized,
+	apperr.ENOTFOUND:     http.StatusNotFound,
+	apperr.ECONFLICT:     http.StatusConflict,
+	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	apperr.EINTERNAL:     http.StatusInternalServerError,
 }
 
 // RetryAfterSeconds is sent with every 503.

@@ -22,6 +22,7 @@ type Ingester interface {
 type ItemReader interface {
 	Get(ctx context.Context, id int64) (items.Item, error)
 	Events(ctx context.Context, itemID int64) ([]items.Event, error)
+	Thread(ctx context.Context, it items.Item, limit int) ([]items.Item, error)
 }
 
 // ClassificationReader reads an item's current classification
@@ -46,6 +47,10 @@ type Config struct {
 	Metrics MetricsReporter
 	// Prometheus serves /metrics; nil leaves it out.
 	Prometheus http.Handler
+	// Adapters and ChannelIngester serve /v1/channels/{name}/webhook;
+	// nil leaves it out.
+	Adapters        Adapters
+	ChannelIngester ChannelIngester
 	// UI serves every path the API does not (the web UI); nil leaves them
 	// 404.
 	UI http.Handler
@@ -94,6 +99,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Prometheus != nil {
 		s.mux.Handle("GET /metrics", cfg.Prometheus)
+	}
+	if cfg.Adapters != nil && cfg.ChannelIngester != nil {
+		s.routeChannels()
 	}
 	if cfg.UI != nil {
 		s.mux.Handle("/", cfg.UI)

@@ -85,3 +85,20 @@ SELECT state, count(*) FROM items GROUP BY state;
 INSERT INTO item_events (item_id, from_state, to_state, reason, actor, detail, at)
 SELECT id, state, state, $2, $3, $4, $5 FROM items WHERE id = $1
 RETURNING id;
+
+-- name: LockByExternalID
+SELECT id, state, text_hash FROM items WHERE channel = $1 AND external_id = $2 FOR UPDATE;
+
+-- name: UpdateText
+-- An edited message: the new text and what came with it; routing and the
+-- cluster go, since they were decided on the old text.
+UPDATE items
+SET text = $2, text_hash = $3, metadata = metadata || $4::jsonb, url = coalesce(nullif($5, ''), url), updated_at = $6,
+    team = CASE WHEN $7 THEN NULL ELSE team END,
+    priority = CASE WHEN $7 THEN NULL ELSE priority END,
+    routing_rule = CASE WHEN $7 THEN NULL ELSE routing_rule END,
+    cluster_id = CASE WHEN $7 THEN NULL ELSE cluster_id END
+WHERE id = $1;
+
+-- name: ParentText
+SELECT left(text, $3) FROM items WHERE channel = $1 AND external_id = $2;

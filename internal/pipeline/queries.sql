@@ -14,3 +14,26 @@ WHERE i.state = 'received'
   )
 ORDER BY i.id
 LIMIT $2;
+
+-- name: ReviewedDraft
+SELECT EXISTS (
+    SELECT 1 FROM drafts d JOIN items i ON i.id = d.item_id
+    WHERE i.channel = $1 AND i.external_id = $2 AND d.state <> 'pending_review'
+);
+
+-- name: DeletePendingDraft
+-- A draft written for text that has since been edited: never reviewed, it
+-- goes, so that the edited text gets its own.
+DELETE FROM drafts WHERE item_id = $1 AND state = 'pending_review';
+
+-- name: WithdrawPendingDraft
+-- The message was deleted on its platform: its draft leaves the queue.
+WITH w AS (
+    UPDATE drafts
+    SET state = 'rejected', version = version + 1, reviewer = 'channel', reject_reason = 'deleted on its platform',
+        reviewed_at = now(), updated_at = now()
+    WHERE item_id = $1 AND state = 'pending_review'
+    RETURNING id
+)
+INSERT INTO draft_events (draft_id, action, actor, from_state, to_state, reason, at)
+SELECT id, 'withdrawn', 'channel', 'pending_review', 'rejected', 'deleted on its platform', now() FROM w;

@@ -142,7 +142,11 @@ func (w *TriageWorker) Work(ctx context.Context, job *river.Job[TriageArgs]) err
 	if handled, err := w.inherit(ctx, job, it); handled || err != nil {
 		return err
 	}
-	res, err := w.classifier.Classify(ctx, classify.Input{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text})
+	parent, _, err := items.NewStore(w.pool).ParentText(ctx, it, classify.MaxParentChars)
+	if err != nil {
+		return err
+	}
+	res, err := w.classifier.Classify(ctx, classify.Input{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text, Parent: parent})
 	if err != nil {
 		return w.failed(ctx, log, job, err)
 	}
