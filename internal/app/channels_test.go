@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -135,6 +136,19 @@ func TestChannelWebhooks(t *testing.T) {
 		require.Equal(t, 1, count(t, b.pool, `SELECT count(*) FROM item_events e JOIN items i ON i.id = e.item_id
 			WHERE i.channel = $1 AND e.reason LIKE 'edited on %'`, tt.channel), "%s: a replayed edit changes nothing", tt.channel)
 	}
+	// X checks its webhook with a GET: the CRC answer is the HMAC of the
+	// token with the consumer secret.
+	resp, err := http.Get(b.api.URL + "/v1/channels/x/webhook?crc_token=abc123")
+	require.NoError(t, err)
+	var crc struct {
+		ResponseToken string `json:"response_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&crc))
+	resp.Body.Close()
+	m := hmac.New(sha256.New, []byte(channelSecret))
+	m.Write([]byte("abc123"))
+	require.Equal(t, "sha256="+base64.StdEncoding.EncodeToString(m.Sum(nil)), crc.ResponseToken)
+
 	// A channel that is not configured refuses its webhook; an unknown one
 	// does not exist.
 	require.Equal(t, http.StatusNotFound, deliver(t, b.api.URL+"/v1/channels/myspace/webhook", http.Header{}, []byte(`{}`)))

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -147,4 +148,11 @@ func (d *Delivery) Validate(now time.Time) error {
 		return malformed("%s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// Challenger is implemented by adapters whose platform checks the webhook
+// with a GET before (and while) delivering to it: X's CRC check. Challenge
+// returns the JSON body to answer with, or ErrNotConfigured / ErrMalformed.
+type Challenger interface {
+	Challenge(query url.Values) ([]byte, error)
 }

@@ -92,6 +92,7 @@ func (e *Email) Verify(h http.Header, body []byte, now time.Time) error {
 // skipped with the reason, and only an mbox with no readable message is an
 // error.
 func (e *Email) Decode(body []byte, now time.Time) (Delivery, error) {
+	body = bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\uFEFF")), "\r\n") // a BOM or blank lines some tools save first
 	if len(bytes.TrimSpace(body)) == 0 {
 		return Delivery{}, malformed("empty email message")
 	}
@@ -174,19 +175,7 @@ func (e *Email) skipReason(m *emailMessage) string {
 
 // event builds the item of a message; false when it has nothing to say.
 func (m *emailMessage) event(raw []byte, c emailContent, now time.Time) (Event, bool) {
-	// The text keeps items.MaxTextBytes at most: what lies far beyond
-	// cannot change it, so the quote search stops there.
-	body := emailClip(c.body(), emailMaxBodyBytes)
-	body, stripped := emailStripQuotes(body, emailIsForward(m.subject))
-	body = emailTrimLines(body)
-	if body == "" && len(c.atts) > 0 {
-		body = AttachmentsOnly(c.atts)
-	}
-	text := body
-	if m.subject != "" {
-		text = strings.TrimSpace("Subject: " + m.subject + "\n\n" + body)
-	}
-	text, cut := Text(text)
+	text, stripped, cut := m.text(c)
 	if text == "" {
 		return Event{}, false
 	}
@@ -205,6 +194,26 @@ func (m *emailMessage) event(raw []byte, c emailContent, now time.Time) (Event, 
 		ParentID:   m.parentID(),
 		Metadata:   Metadata(meta),
 	}}, true
+}
+
+// text is an item's text: "Subject: <subject>", a blank line and the body
+// without its quoted history, or the list of attachments when there is no
+// body. It reports whether quoted history was removed and whether the
+// text was cut to items.MaxTextBytes.
+func (m *emailMessage) text(c emailContent) (text string, stripped, cut bool) {
+	// The text keeps items.MaxTextBytes at most: what lies far beyond
+	// cannot change it, so the quote search stops there.
+	body := emailClip(c.body(), emailMaxBodyBytes)
+	body, stripped = emailStripQuotes(body, emailIsForward(m.subject))
+	body = emailTrimLines(body)
+	if body == "" && len(c.atts) > 0 {
+		body = AttachmentsOnly(c.atts)
+	}
+	if m.subject != "" {
+		body = "Subject: " + m.subject + "\n\n" + body
+	}
+	text, cut = Text(body)
+	return text, stripped, cut
 }
 
 // emailTrue returns true for a flag that is set and nil (left out of the

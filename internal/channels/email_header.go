@@ -14,8 +14,12 @@ import (
 	"golang.org/x/text/encoding/ianaindex"
 )
 
-// emailMaxHeaderText bounds a free-text header value kept in metadata.
-const emailMaxHeaderText = 1024
+const (
+	// emailMaxHeaderText bounds a free-text header value kept in metadata.
+	emailMaxHeaderText = 1024
+	// emailMaxHeaderBytes bounds a header value read; a longer one is cut.
+	emailMaxHeaderBytes = 16 << 10
+)
 
 // emailMessage is what an item takes from a message's header.
 type emailMessage struct {
@@ -39,19 +43,33 @@ type emailMessage struct {
 // readHeader fills m from m.header.
 func (m *emailMessage) readHeader() {
 	m.dec = &mime.WordDecoder{CharsetReader: m.charsetReader}
-	if ids := emailIDs(m.header.Get("Message-Id")); len(ids) > 0 {
+	if ids := emailIDs(m.get("Message-Id")); len(ids) > 0 {
 		m.messageID = ids[0]
 	}
-	m.inReplyTo = emailIDs(m.header.Get("In-Reply-To"))
-	m.references = emailIDs(strings.Join(m.header["References"], " "))
+	m.inReplyTo = emailIDs(m.get("In-Reply-To"))
+	m.references = emailIDs(m.get("References"))
 	m.readFrom()
 	m.to = m.addresses("To")
 	m.cc = m.addresses("Cc")
-	m.subject = m.decodeHeader(m.header.Get("Subject"))
-	m.autoSubmitted = emailOneLine(m.header.Get("Auto-Submitted"))
-	if t, err := mail.ParseDate(m.header.Get("Date")); err == nil {
+	m.subject = m.decodeHeader(m.get("Subject"))
+	m.autoSubmitted = emailOneLine(m.get("Auto-Submitted"))
+	if t, err := mail.ParseDate(m.get("Date")); err == nil {
 		m.date = t
 	}
+}
+
+// get returns a header's values joined (To and Cc may come more than
+// once), cut to emailMaxHeaderBytes.
+func (m *emailMessage) get(key string) string {
+	v, _ := m.getCut(key)
+	return v
+}
+
+// getCut is get, also reporting whether the value was cut.
+func (m *emailMessage) getCut(key string) (string, bool) {
+	v := strings.Join(m.header[key], ", ")
+	cut := emailClip(v, emailMaxHeaderBytes)
+	return cut, len(cut) < len(v)
 }
 
 // charsetReader decodes an RFC 2047 encoded word's charset; one Triage
@@ -79,9 +97,9 @@ func (m *emailMessage) decodeHeader(s string) string {
 // readFrom sets the author from From (Sender when there is none). An
 // address the parser refuses is still taken from between angle brackets.
 func (m *emailMessage) readFrom() {
-	raw := m.header.Get("From")
+	raw := m.get("From")
 	if raw == "" {
-		raw = m.header.Get("Sender")
+		raw = m.get("Sender")
 	}
 	p := mail.AddressParser{WordDecoder: m.dec}
 	if list, err := p.ParseList(raw); err == nil && len(list) > 0 {
@@ -105,7 +123,10 @@ func (m *emailMessage) readFrom() {
 // addresses lists the lower-cased addresses of an address header (To,
 // Cc), or its decoded text when it does not parse.
 func (m *emailMessage) addresses(key string) []string {
-	raw := strings.Join(m.header[key], ", ")
+	raw, cut := m.getCut(key)
+	if i := strings.LastIndexByte(raw, ','); cut && i >= 0 {
+		raw = raw[:i] // the last whole address
+	}
 	if strings.TrimSpace(raw) == "" {
 		return nil
 	}

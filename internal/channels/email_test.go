@@ -344,6 +344,19 @@ func TestEmailDecodeLimits(t *testing.T) {
 	})
 }
 
+func TestEmailDecodeMboxLimit(t *testing.T) {
+	t.Parallel()
+	a := channels.NewEmail(channels.EmailConfig{})
+	var b strings.Builder
+	for i := 1; i <= 10002; i++ {
+		fmt.Fprintf(&b, "From x Mon Mar  9 10:00:00 2026\nFrom: a@example.com\nMessage-ID: <%d@example.com>\n\nmessage %d\n\n", i, i)
+	}
+	d := emailDecode(t, a, []byte(b.String()))
+	require.Len(t, d.Events, 10000)
+	require.Equal(t, "10000@example.com", d.Events[9999].Item.ExternalID)
+	require.Equal(t, []string{"mbox: 2 message(s) after the first 10000 left out; split the file"}, d.Skipped)
+}
+
 func TestEmailDecodeMalformed(t *testing.T) {
 	t.Parallel()
 	a := channels.NewEmail(channels.EmailConfig{})

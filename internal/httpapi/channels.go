@@ -23,6 +23,38 @@ type Adapters interface {
 
 func (s *Server) routeChannels() {
 	s.mux.HandleFunc("POST /v1/channels/{name}/webhook", s.handleChannelWebhook)
+	s.mux.HandleFunc("GET /v1/channels/{name}/webhook", s.handleChannelChallenge)
+}
+
+// MaxChannelEvents bounds the events of one delivery, stored in one
+// transaction; a platform batch larger than this should be split by the
+// relay (or ingested with `triage ingest --format`, which splits).
+const MaxChannelEvents = 1000
+
+// handleChannelChallenge answers a platform's GET check of the webhook
+// (X's CRC); other channels have none.
+func (s *Server) handleChannelChallenge(w http.ResponseWriter, r *http.Request) {
+	a, err := s.cfg.Adapters.Get(r.PathValue("name"))
+	if err != nil {
+		writeError(w, r, s.cfg.Logger, apperr.Errorf(apperr.ENOTFOUND, "%v", err))
+		return
+	}
+	c, ok := a.(channels.Challenger)
+	if !ok {
+		writeError(w, r, s.cfg.Logger, apperr.Errorf(apperr.ENOTFOUND, "the %s webhook takes POST deliveries only", a.Name()))
+		return
+	}
+	body, err := c.Challenge(r.URL.Query())
+	switch {
+	case errors.Is(err, channels.ErrNotConfigured):
+		writeError(w, r, s.cfg.Logger, apperr.Errorf(apperr.ENOTFOUND, "the %s webhook is not configured", a.Name()))
+		return
+	case err != nil:
+		writeError(w, r, s.cfg.Logger, &apperr.Error{Code: apperr.EMALFORMED, Message: err.Error(), Err: err})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
 }
 
 // handleChannelWebhook receives a platform's delivery: authenticated by
@@ -67,6 +99,10 @@ func (s *Server) handleChannelWebhook(w http.ResponseWriter, r *http.Request) {
 			code = apperr.EMALFORMED
 		}
 		writeError(w, r, s.cfg.Logger, &apperr.Error{Code: code, Message: err.Error(), Err: err})
+		return
+	}
+	if len(d.Events) > MaxChannelEvents {
+		writeError(w, r, s.cfg.Logger, apperr.Errorf(apperr.ETOOLARGE, "%d events in one delivery; at most %d: split it", len(d.Events), MaxChannelEvents))
 		return
 	}
 	applied, err := s.cfg.ChannelIngester.Apply(r.Context(), d, "channel:"+name)
