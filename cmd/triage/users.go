@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/triage-oss/triage/internal/app"
+	"github.com/triage-oss/triage/internal/audit"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/users"
 )
@@ -66,6 +67,10 @@ func usersAdd(ctx context.Context, e *env, in io.Reader, args []string) error {
 	defer pool.Close()
 	u, err := users.NewStore(pool).Create(ctx, pos[0], password, role)
 	if err != nil {
+		return err
+	}
+	if err := audit.New(pool).Record(ctx, audit.Entry{Actor: cliActor(), Action: "users add", Target: u.Name,
+		Detail: map[string]any{"role": u.Role}}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "user %s added (role %s)\n", u.Name, u.Role)

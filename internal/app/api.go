@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"riverqueue.com/riverui"
 
+	"github.com/triage-oss/triage/internal/audit"
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/dispatch"
@@ -25,6 +26,7 @@ import (
 	"github.com/triage-oss/triage/internal/metrics"
 	"github.com/triage-oss/triage/internal/pipeline"
 	"github.com/triage-oss/triage/internal/postgres"
+	"github.com/triage-oss/triage/internal/tokens"
 	"github.com/triage-oss/triage/internal/users"
 	"github.com/triage-oss/triage/internal/web"
 )
@@ -36,6 +38,7 @@ type API struct {
 	Logger  *slog.Logger
 	addr    string
 	start   func(ctx context.Context) error // background services of the handler (River UI)
+	routes  func() []httpapi.Route
 }
 
 // NewAPI opens the database (refusing one that is behind) and builds the
@@ -82,11 +85,14 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		Metrics:         report,
 		Evals:           eval.NewStore(pool),
 		RiverUI:         riverUI,
+		Audit:           audit.New(pool),
 		Logger:          log,
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(metrics.NewCollector(report, log), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h := httpapi.New(httpapi.Config{
+		Tokens:          tokens.NewStore(pool),
+		Audit:           audit.New(pool),
 		Ingester:        ingester,
 		Adapters:        adapters,
 		ChannelIngester: ingester,
@@ -103,8 +109,11 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 		},
 		Logger: log,
 	})
-	return &API{Pool: pool, Handler: h, Logger: log, addr: cfg.Addr, start: riverUI.Start}, nil
+	return &API{Pool: pool, Handler: h, Logger: log, addr: cfg.Addr, start: riverUI.Start, routes: h.Routes}, nil
 }
+
+// Routes lists the API routes and who may call them.
+func (a *API) Routes() []httpapi.Route { return a.routes() }
 
 // Run serves until ctx is cancelled, then drains connections for up to 10s.
 // ready, when not nil, receives the listening address once it listens.

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,10 +22,12 @@ import (
 	"github.com/triage-oss/triage/internal/app"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/demo"
+	"github.com/triage-oss/triage/internal/httpapi"
 	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/llm/llmtest"
 	"github.com/triage-oss/triage/internal/postgres/pgtest"
+	"github.com/triage-oss/triage/internal/tokens"
 )
 
 // fastRetry retries failed jobs after 50ms instead of River's attempt⁴ seconds.
@@ -34,6 +38,7 @@ func (fastRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(
 type testBundle struct {
 	pool   *pgxpool.Pool
 	api    *httptest.Server
+	routes []httpapi.Route
 	model  *llmtest.Server
 	cancel context.CancelFunc
 	done   chan error
@@ -107,6 +112,11 @@ func setup(t testing.TB, o setupOpts) *testBundle {
 	require.NoError(t, err)
 	b.api = httptest.NewServer(api.Handler)
 	t.Cleanup(b.api.Close)
+	b.routes = api.Routes()
+	// Every API call of these tests is made with an admin token.
+	secret, _, err := tokens.NewStore(api.Pool).Create(ctx, "tests", []tokens.Scope{tokens.ScopeAdmin}, 1_000_000, "test")
+	require.NoError(t, err)
+	apiTokens.Store(b.api.URL, secret)
 	b.pool = api.Pool
 
 	worker, err := app.NewWorker(ctx, cfg, log, app.WorkerOptions{RetryPolicy: fastRetry{}, TestOnly: true})
@@ -186,7 +196,7 @@ func post(t testing.TB, url string, batch []map[string]any) (int, ingestResult) 
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"items": batch})
 	require.NoError(t, err)
-	resp, err := http.Post(url+"/v1/items", "application/json", bytes.NewReader(body))
+	resp, err := authedPost(url+"/v1/items", body)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var res ingestResult
@@ -318,4 +328,38 @@ func TestCascadeSavesModelCalls(t *testing.T) {
 	require.Equal(t, 0, count(t, b.pool, "SELECT count(*) FROM items WHERE state = 'filtered' AND id IN (SELECT item_id FROM classifications WHERE risk NOT IN ('none', 'spam'))"),
 		"no risk item is ever closed by the prefilter")
 	require.Equal(t, filtered, count(t, b.pool, "SELECT count(*) FROM item_events WHERE to_state = 'filtered' AND reason LIKE 'closed by the local prefilter: %'"))
+}
+
+// apiTokens holds each test server's admin token, by base URL.
+var apiTokens sync.Map
+
+// withToken adds the admin token of the test server req is for.
+func withToken(req *http.Request) *http.Request {
+	apiTokens.Range(func(base, secret any) bool {
+		if strings.HasPrefix(req.URL.String(), base.(string)) {
+			req.Header.Set("Authorization", "Bearer "+secret.(string))
+			return false
+		}
+		return true
+	})
+	return req
+}
+
+// authedPost posts a JSON body with the server's token.
+func authedPost(url string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return http.DefaultClient.Do(withToken(req))
+}
+
+// authedGet gets url with the server's token.
+func authedGet(url string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(withToken(req))
 }

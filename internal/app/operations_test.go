@@ -34,7 +34,7 @@ func callInto(t *testing.T, method, url string, body any, out any) int {
 	req, err := http.NewRequest(method, url, r)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(withToken(req))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
@@ -193,7 +193,7 @@ qa_sample: 1
 	require.Len(t, rep.Rows, 3)
 	require.Equal(t, http.StatusUnprocessableEntity, callInto(t, "GET", b.api.URL+"/v1/metrics?group=week&from=yesterday", nil, nil))
 
-	resp, err := http.Get(b.api.URL + "/metrics")
+	resp, err := authedGet(b.api.URL + "/metrics")
 	require.NoError(t, err)
 	prom, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -119,7 +118,7 @@ func postAny(tb testing.TB, url string, batch []any) {
 	tb.Helper()
 	body, err := json.Marshal(map[string]any{"items": batch})
 	require.NoError(tb, err)
-	resp, err := http.Post(url+"/v1/items", "application/json", bytes.NewReader(body))
+	resp, err := authedPost(url+"/v1/items", body)
 	require.NoError(tb, err)
 	defer resp.Body.Close()
 	require.Equal(tb, http.StatusAccepted, resp.StatusCode)

@@ -21,6 +21,8 @@ const (
 	ETOOLARGE     Code = "too_large"    // the request or one of its parts exceeds a limit
 	EUNSUPPORTED  Code = "unsupported"  // wrong media type or unsupported format
 	EUNAUTHORIZED Code = "unauthorized" // the request's credentials or signature are missing or wrong
+	EFORBIDDEN    Code = "forbidden"    // authenticated, but not allowed to do this
+	ERATELIMITED  Code = "rate_limited" // too many requests; retry later
 	ENOTFOUND     Code = "not_found"    // the named resource does not exist
 	ECONFLICT     Code = "conflict"     // the resource is not in a state that allows this
 	EUNAVAILABLE  Code = "unavailable"  // a dependency is down; try again later

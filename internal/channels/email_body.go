@@ -96,10 +96,19 @@ func (w *emailWalker) walk(h textproto.MIMEHeader, r io.Reader, depth int) email
 		return emailTextPart("text/plain", "", "", r)
 	case (mt == "text/plain" || mt == "text/html") && disp != "attachment" && name == "":
 		return emailTextPart(mt, cte, params["charset"], r)
+	case emailSignatureTypes[mt]:
+		return emailContent{} // the S/MIME or PGP signature of a multipart/signed
 	}
 	raw, _ := io.ReadAll(r)
 	att := Attachment{Name: name, ContentType: Clip(emailOneLine(mt)), Size: int64(len(emailTransferDecode(cte, raw)))}
 	return emailContent{atts: []Attachment{att}}
+}
+
+// emailSignatureTypes are the content types of message signatures, which
+// are no attachment.
+var emailSignatureTypes = map[string]bool{
+	"application/pkcs7-signature": true, "application/x-pkcs7-signature": true,
+	"application/pgp-signature": true,
 }
 
 // fileName is an attachment's name from Content-Disposition or, for older

@@ -47,7 +47,8 @@ func (m *emailMessage) readHeader() {
 		m.messageID = ids[0]
 	}
 	m.inReplyTo = emailIDs(m.get("In-Reply-To"))
-	m.references = emailIDs(m.get("References"))
+	refs, _ := m.getAll("References")
+	m.references = emailIDs(refs)
 	m.readFrom()
 	m.to = m.addresses("To")
 	m.cc = m.addresses("Cc")
@@ -58,15 +59,14 @@ func (m *emailMessage) readHeader() {
 	}
 }
 
-// get returns a header's values joined (To and Cc may come more than
-// once), cut to emailMaxHeaderBytes.
+// get returns a header's first value, cut to emailMaxHeaderBytes.
 func (m *emailMessage) get(key string) string {
-	v, _ := m.getCut(key)
-	return v
+	return emailClip(m.header.Get(key), emailMaxHeaderBytes)
 }
 
-// getCut is get, also reporting whether the value was cut.
-func (m *emailMessage) getCut(key string) (string, bool) {
+// getAll returns a header's values joined (To, Cc and References may come
+// more than once), cut to emailMaxHeaderBytes; it reports whether it cut.
+func (m *emailMessage) getAll(key string) (string, bool) {
 	v := strings.Join(m.header[key], ", ")
 	cut := emailClip(v, emailMaxHeaderBytes)
 	return cut, len(cut) < len(v)
@@ -101,29 +101,34 @@ func (m *emailMessage) readFrom() {
 	if raw == "" {
 		raw = m.get("Sender")
 	}
+	addr, name := m.parseFrom(raw)
+	if !utf8.ValidString(addr + name) {
+		m.charsetFallback = true
+	}
+	m.from, m.fromName = emailAddr(addr), emailClip(emailOneLine(name), emailMaxHeaderText)
+}
+
+// parseFrom splits a From value into an address and a display name.
+func (m *emailMessage) parseFrom(raw string) (addr, name string) {
 	p := mail.AddressParser{WordDecoder: m.dec}
 	if list, err := p.ParseList(raw); err == nil && len(list) > 0 {
-		m.from, m.fromName = emailAddr(list[0].Address), emailOneLine(list[0].Name)
-		return
+		return list[0].Address, list[0].Name
 	}
 	decoded := m.decodeHeader(raw)
 	i, j := strings.LastIndexByte(decoded, '<'), strings.LastIndexByte(decoded, '>')
 	switch {
 	case i >= 0 && j > i:
-		m.from = emailAddr(decoded[i+1 : j])
-		m.fromName = emailOneLine(strings.Trim(decoded[:i], ` "`))
+		return decoded[i+1 : j], strings.Trim(decoded[:i], ` "`)
 	case strings.Contains(decoded, "@") && !strings.Contains(decoded, " "):
-		m.from = emailAddr(decoded)
-	default:
-		m.fromName = decoded
+		return decoded, ""
 	}
-	m.fromName = emailClip(m.fromName, emailMaxHeaderText)
+	return "", decoded
 }
 
 // addresses lists the lower-cased addresses of an address header (To,
 // Cc), or its decoded text when it does not parse.
 func (m *emailMessage) addresses(key string) []string {
-	raw, cut := m.getCut(key)
+	raw, cut := m.getAll(key)
 	if i := strings.LastIndexByte(raw, ','); cut && i >= 0 {
 		raw = raw[:i] // the last whole address
 	}

@@ -24,7 +24,8 @@ import (
 // is cut, nor a signature above one, and nothing at all in a message whose
 // subject says it is a forward. When the cut would leave nothing (a
 // bottom-posted reply), the quoted lines and attributions are removed
-// instead; when that too leaves nothing, the body is kept whole. It
+// instead, and the signature after them; when that too leaves nothing, the
+// body is kept whole. It
 // reports whether anything was removed.
 func emailStripQuotes(body string, forward bool) (string, bool) {
 	if forward {
@@ -39,9 +40,19 @@ func emailStripQuotes(body string, forward bool) (string, bool) {
 		return kept, true
 	}
 	if kept := emailUnquoted(lines); kept != "" {
-		return kept, true
+		return emailCutSignature(kept), true
 	}
 	return body, false
+}
+
+// emailCutSignature cuts s at a "-- " line, unless nothing would be left.
+func emailCutSignature(s string) string {
+	if i := strings.Index(s, "\n-- \n"); i >= 0 {
+		if kept := strings.TrimSpace(s[:i]); kept != "" {
+			return kept
+		}
+	}
+	return s
 }
 
 // emailQuoteCut is the index of the line where the quoted history or the

@@ -21,6 +21,7 @@ import (
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/postgres"
+	"github.com/triage-oss/triage/internal/tokens"
 	"github.com/triage-oss/triage/internal/users"
 )
 
@@ -105,7 +106,13 @@ func show(ctx context.Context, cfg config.Config, o Options, api *app.API, ready
 		return err
 	}
 	base := "http://" + addr
-	n, err := post(ctx, base)
+	// The demo's own admin token: it posts the stream, and the reader may
+	// try the API with it.
+	token, _, err := tokens.NewStore(api.Pool).Create(ctx, DemoUser, []tokens.Scope{tokens.ScopeAdmin}, tokens.DefaultRatePerMin, "demo")
+	if err != nil {
+		return fmt.Errorf("demo token: %w", err)
+	}
+	n, err := post(ctx, base, token)
 	if err != nil {
 		return err
 	}
@@ -121,7 +128,7 @@ func show(ctx context.Context, cfg config.Config, o Options, api *app.API, ready
 		if err != nil {
 			return err
 		}
-		printTry(o.Out, base, password)
+		printTry(o.Out, base, password, token)
 		<-ctx.Done()
 		fmt.Fprintln(o.Out, "\nstopping...")
 	}
@@ -170,7 +177,7 @@ func freeAddr(addr string) string {
 }
 
 // post sends the stream through the HTTP API in batches of 100.
-func post(ctx context.Context, base string) (int, error) {
+func post(ctx context.Context, base, token string) (int, error) {
 	var lines [][]byte
 	sc := bufio.NewScanner(bytes.NewReader(streamJSONL))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
@@ -187,6 +194,7 @@ func post(ctx context.Context, base string) (int, error) {
 			return 0, err
 		}
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return 0, fmt.Errorf("post demo items: %w", err)
@@ -255,19 +263,20 @@ func demoUser(ctx context.Context, pool *pgxpool.Pool) (string, error) {
 	return password, nil
 }
 
-func printTry(out io.Writer, base, password string) {
+func printTry(out io.Writer, base, password, token string) {
 	example, _ := json.Marshal(map[string]string{"channel": "x", "external_id": "try-1", "author": "@you",
 		"text": "Sync has been stuck on 'Preparing items' since this morning, help!"})
 	fmt.Fprintf(out, `
 The web UI is at %[1]s/ : sign in as %[3]s / %[4]s (admin: queue, incidents,
 dashboard, evals, jobs). Press ? on a page for its keys.
 
-The API is up at %[1]s. Try:
-  curl -s '%[1]s/v1/drafts?limit=5'            # the review queue
-  curl -s %[1]s/v1/drafts/1                     # a draft with its item, tags, passages and history
-  curl -s %[1]s/v1/items/1
-  curl -s -X POST %[1]s/v1/items -H 'Content-Type: application/json' -d '%[2]s'
+The API is up at %[1]s, with an admin token for the demo. Try:
+  export TRIAGE_TOKEN=%[5]s
+  curl -s -H "Authorization: Bearer $TRIAGE_TOKEN" '%[1]s/v1/drafts?limit=5'   # the review queue
+  curl -s -H "Authorization: Bearer $TRIAGE_TOKEN" %[1]s/v1/drafts/1            # a draft with its item, tags, passages and history
+  curl -s -H "Authorization: Bearer $TRIAGE_TOKEN" %[1]s/v1/items/1
+  curl -s -H "Authorization: Bearer $TRIAGE_TOKEN" -X POST %[1]s/v1/items -H 'Content-Type: application/json' -d '%[2]s'
   curl -s %[1]s/readyz
 Press Ctrl-C to stop.
-`, base, example, DemoUser, password)
+`, base, example, DemoUser, password, token)
 }

@@ -22,8 +22,8 @@ type Adapters interface {
 }
 
 func (s *Server) routeChannels() {
-	s.mux.HandleFunc("POST /v1/channels/{name}/webhook", s.handleChannelWebhook)
-	s.mux.HandleFunc("GET /v1/channels/{name}/webhook", s.handleChannelChallenge)
+	s.handle("POST /v1/channels/{name}/webhook", signed, s.handleChannelWebhook)
+	s.handle("GET /v1/channels/{name}/webhook", signed, s.handleChannelChallenge)
 }
 
 // MaxChannelEvents bounds the events of one delivery, stored in one

@@ -26,12 +26,12 @@ type DraftService interface {
 }
 
 func (s *Server) routeDrafts() {
-	s.mux.HandleFunc("GET /v1/drafts", s.handleQueue)
-	s.mux.HandleFunc("GET /v1/drafts/{id}", s.handleGetDraft)
-	s.mux.HandleFunc("POST /v1/drafts/bulk-approve", s.handleBulkApprove)
-	s.mux.HandleFunc("POST /v1/items/{id}/close", s.handleCloseItem)
+	s.handle("GET /v1/drafts", readDrafts, s.handleQueue)
+	s.handle("GET /v1/drafts/{id}", readDrafts, s.handleGetDraft)
+	s.handle("POST /v1/drafts/bulk-approve", review, s.handleBulkApprove)
+	s.handle("POST /v1/items/{id}/close", review, s.handleCloseItem)
 	for _, kind := range []string{drafts.ActionApprove, drafts.ActionReject, drafts.ActionReassign} {
-		s.mux.HandleFunc("POST /v1/drafts/{id}/"+kind, s.handleReview(kind))
+		s.handle("POST /v1/drafts/{id}/"+kind, review, s.handleReview(kind))
 	}
 }
 

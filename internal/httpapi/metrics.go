@@ -16,7 +16,7 @@ type MetricsReporter interface {
 }
 
 func (s *Server) routeMetrics() {
-	s.mux.HandleFunc("GET /v1/metrics", s.handleMetricsReport)
+	s.handle("GET /v1/metrics", managers, s.handleMetricsReport)
 }
 
 // parseTime accepts an RFC 3339 time or a date (2006-01-02, midnight UTC).

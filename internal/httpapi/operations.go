@@ -26,15 +26,15 @@ type QAReview interface {
 }
 
 func (s *Server) routeIncidents() {
-	s.mux.HandleFunc("GET /v1/incidents", s.handleListIncidents)
-	s.mux.HandleFunc("GET /v1/incidents/{id}", s.handleGetIncident)
-	s.mux.HandleFunc("POST /v1/incidents/{id}/reply", s.handleIncidentReply)
-	s.mux.HandleFunc("POST /v1/incidents/{id}/close", s.handleIncidentClose)
+	s.handle("GET /v1/incidents", readIncidents, s.handleListIncidents)
+	s.handle("GET /v1/incidents/{id}", readIncidents, s.handleGetIncident)
+	s.handle("POST /v1/incidents/{id}/reply", review, s.handleIncidentReply)
+	s.handle("POST /v1/incidents/{id}/close", review, s.handleIncidentClose)
 }
 
 func (s *Server) routeQA() {
-	s.mux.HandleFunc("GET /v1/qa", s.handleQAQueue)
-	s.mux.HandleFunc("POST /v1/qa/{item}/verdict", s.handleQAVerdict)
+	s.handle("GET /v1/qa", readQA, s.handleQAQueue)
+	s.handle("POST /v1/qa/{item}/verdict", judgeQA, s.handleQAVerdict)
 }
 
 func (s *Server) handleListIncidents(w http.ResponseWriter, r *http.Request) {

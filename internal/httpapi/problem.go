@@ -15,6 +15,8 @@ var statusOf = map[apperr.Code]int{
 	apperr.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	apperr.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	apperr.EUNAUTHORIZED: http.StatusUnauthorized,
+	apperr.EFORBIDDEN:    http.StatusForbidden,
+	apperr.ERATELIMITED:  http.StatusTooManyRequests,
 	apperr.ENOTFOUND:     http.StatusNotFound,
 	apperr.ECONFLICT:     http.StatusConflict,
 	apperr.EUNAVAILABLE:  http.StatusServiceUnavailable,

@@ -51,6 +51,14 @@ type Config struct {
 	// nil leaves it out.
 	Adapters        Adapters
 	ChannelIngester ChannelIngester
+	// Tokens checks API tokens; nil leaves the API open (tests of the
+	// handlers alone). cmd/api always sets it.
+	Tokens TokenVerifier
+	// Audit records every state-changing request made with a token.
+	Audit Auditor
+	// RequestTimeout bounds each request. Defaults to
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// UI serves every path the API does not (the web UI); nil leaves them
 	// 404.
 	UI http.Handler
@@ -69,22 +77,25 @@ const DefaultMaxBodyBytes = 16 << 20
 
 // Server is the HTTP handler of cmd/api.
 type Server struct {
-	cfg Config
-	mux *http.ServeMux
+	cfg    Config
+	mux    *http.ServeMux
+	routes []Route
+	limits limiter
 }
 
 // New returns a Server.
 func New(cfg Config) *Server {
 	cfg.MaxBodyBytes = cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	cfg.RequestTimeout = cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux()}
-	s.mux.HandleFunc("POST /v1/items", s.handleIngest)
-	s.mux.HandleFunc("GET /v1/items/{id}", s.handleGetItem)
-	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
-	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
+	s.handle("POST /v1/items", ingest, s.handleIngest)
+	s.handle("GET /v1/items/{id}", readItems, s.handleGetItem)
+	s.handle("GET /healthz", public, s.handleHealthz)
+	s.handle("GET /readyz", public, s.handleReadyz)
 	if cfg.Drafts != nil {
 		s.routeDrafts()
 	}
@@ -98,7 +109,7 @@ func New(cfg Config) *Server {
 		s.routeMetrics()
 	}
 	if cfg.Prometheus != nil {
-		s.mux.Handle("GET /metrics", cfg.Prometheus)
+		s.handle("GET /metrics", managers, cfg.Prometheus.ServeHTTP)
 	}
 	if cfg.Adapters != nil && cfg.ChannelIngester != nil {
 		s.routeChannels()

@@ -2,6 +2,12 @@ package web
 
 import (
 	"context"
+	"net"
+	"time"
+	"unicode/utf8"
+
+	"github.com/triage-oss/triage/internal/audit"
+
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -57,7 +63,14 @@ func (h *Handler) authed(area string, fn func(http.ResponseWriter, *http.Request
 				return
 			}
 		}
-		fn(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)), sess)
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess))
+		if r.Method != http.MethodPost {
+			fn(w, r, sess)
+			return
+		}
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		fn(rec, r, sess)
+		h.audit(r, "user:"+sess.User.Name, r.Method+" "+r.Pattern, rec.status, nil)
 	})
 }
 
@@ -102,6 +115,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	u, err := h.cfg.Accounts.Authenticate(r.Context(), r.PostFormValue("name"), r.PostFormValue("password"))
 	if errors.Is(err, users.ErrBadCredentials) {
 		h.cfg.Logger.WarnContext(r.Context(), "failed sign-in", "name", r.PostFormValue("name"), "remote", r.RemoteAddr)
+		h.audit(r, "anonymous", "failed sign-in", http.StatusUnauthorized, map[string]any{"name": clipLog(r.PostFormValue("name"), 64)})
 		h.showLogin(w, r, http.StatusUnauthorized, "Wrong name or password.")
 		return
 	}
@@ -118,6 +132,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteLaxMode, Secure: h.secure(r), MaxAge: int(h.cfg.SessionTTL.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1})
 	h.cfg.Logger.InfoContext(r.Context(), "signed in", "user", u.Name, "role", u.Role)
+	h.audit(r, "user:"+u.Name, "sign in", http.StatusSeeOther, map[string]any{"role": u.Role})
 	// Sign-ins are rare enough to sweep expired sessions (an indexed delete).
 	if n, err := h.cfg.Accounts.PurgeExpired(r.Context(), h.cfg.Now()); err != nil {
 		h.cfg.Logger.WarnContext(r.Context(), "purge expired sessions", "error", err)
@@ -148,4 +163,40 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, sess users.Sessio
 		dest = "/evals"
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
+}
+
+// statusWriter remembers the status a handler wrote, for the audit log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// audit records an action; a failure to record is logged, not shown.
+func (h *Handler) audit(r *http.Request, actor, action string, status int, detail map[string]any) {
+	if h.cfg.Audit == nil {
+		return
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
+	defer cancel()
+	if err := h.cfg.Audit.Record(ctx, audit.Entry{Actor: actor, Action: action, Target: r.URL.Path, Status: status, Remote: host, Detail: detail}); err != nil {
+		h.cfg.Logger.ErrorContext(r.Context(), "audit log", "error", err, "actor", actor, "action", action)
+	}
+}
+
+// clipLog cuts s to at most n bytes at a rune boundary, for logs.
+func clipLog(s string, n int) string {
+	s = strings.ToValidUTF8(s, "?")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/triage-oss/triage/internal/audit"
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/drafts"
 	"github.com/triage-oss/triage/internal/eval"
@@ -79,6 +80,11 @@ type Evals interface {
 	Get(ctx context.Context, id int64) (eval.Result, error)
 }
 
+// Auditor records privileged actions (audit.Log).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
 // Config holds the UI's dependencies.
 type Config struct {
 	Accounts        Accounts
@@ -88,6 +94,10 @@ type Config struct {
 	Incidents       Incidents
 	Metrics         Metrics
 	Evals           Evals
+	// Audit records every form a user posts (approvals, rejections,
+	// incident replies and closes, sign-outs) and sign-ins; nil records
+	// nothing.
+	Audit Auditor
 	// RiverUI, when set, is mounted at /riverui/ for admins.
 	RiverUI http.Handler
 	// SecureCookies marks cookies Secure even for plain HTTP requests (set
