@@ -11,6 +11,7 @@ import (
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/localmodel"
 	"github.com/triage-oss/triage/internal/prompt"
+	"github.com/triage-oss/triage/internal/redact"
 	"github.com/triage-oss/triage/internal/taxonomy"
 	"github.com/triage-oss/triage/prompts"
 )
@@ -87,7 +88,7 @@ func NewClassifier(cfg config.Config, completer classify.Completer, rec classify
 }
 
 // NewLLMClassifier returns the LLM classifier alone, with the configured
-// prompt version.
+// prompt version and personal data redaction (TRIAGE_REDACT_PII).
 func NewLLMClassifier(cfg config.Config, completer classify.Completer, rec classify.Recorder, log *slog.Logger) (*classify.LLM, error) {
 	tax, err := taxonomy.New(cfg.Topics)
 	if err != nil {
@@ -97,5 +98,20 @@ func NewLLMClassifier(cfg config.Config, completer classify.Completer, rec class
 	if err != nil {
 		return nil, err
 	}
-	return classify.NewLLM(completer, rec, classify.LLMConfig{Prompt: p, Taxonomy: tax, Logger: log})
+	return classify.NewLLM(completer, rec, classify.LLMConfig{Prompt: p, Taxonomy: tax, Logger: log, Redact: piiRedactor(cfg)})
+}
+
+// piiRedactor returns what replaces the personal data TRIAGE_REDACT_PII
+// names in the text the model backend is sent, or nil when it names none.
+// Only the model's copy changes: items are stored, and shown to reviewers,
+// as received.
+func piiRedactor(cfg config.Config) func(string) string {
+	if cfg.RedactPII == 0 {
+		return nil
+	}
+	r := redact.New(cfg.RedactPII)
+	return func(text string) string {
+		out, _ := r.Redact(text)
+		return out
+	}
 }

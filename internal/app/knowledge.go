@@ -65,7 +65,8 @@ func loadWordVectors(path string) (*embed.WordVectors, error) {
 }
 
 // NewWriter returns the draft writer cfg selects: the extractive writer
-// offline, the draft prompt on the configured model otherwise.
+// offline, the draft prompt on the configured model otherwise, with
+// personal data redaction (TRIAGE_REDACT_PII).
 func NewWriter(cfg config.Config, completer drafts.Completer, rec drafts.Recorder) (drafts.Writer, error) {
 	if cfg.Backend == llm.BackendLocal {
 		return drafts.Extractive{}, nil
@@ -74,7 +75,12 @@ func NewWriter(cfg config.Config, completer drafts.Completer, rec drafts.Recorde
 	if err != nil {
 		return nil, err
 	}
-	return drafts.NewLLMWriter(completer, rec, p, cfg.BrandVoice)
+	w, err := drafts.NewLLMWriter(completer, rec, p, cfg.BrandVoice)
+	if err != nil {
+		return nil, err
+	}
+	w.Redact = piiRedactor(cfg)
+	return w, nil
 }
 
 // NewSender returns the reply sender: the platform's own API for the

@@ -100,7 +100,7 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 	}
 	sender := cmp.Or[drafts.Sender](opts.Sender, NewSender(cfg))
 
-	tcfg := pipeline.WorkerConfig{DuplicateWindow: cfg.DuplicateWindow, Logger: log, OnTriaged: enqueueDispatch}
+	tcfg := pipeline.WorkerConfig{DuplicateWindow: cfg.DuplicateWindow, JobTimeout: cfg.JobTimeout, Logger: log, OnTriaged: enqueueDispatch}
 	if cfg.NearDupThreshold <= 1 {
 		team, priority := routes.Fallback()
 		tcfg.NearDuplicates = clusters.NewMatcher(pool, embedder, clusters.Config{
@@ -136,9 +136,12 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 		},
 		PeriodicJobs: []*river.PeriodicJob{rescue.PeriodicJob(), embedWorker.PeriodicJob(10 * time.Minute),
 			sla.PeriodicJob(cfg.SLAScanInterval)},
-		RetryPolicy:          opts.RetryPolicy,
-		JobTimeout:           pipeline.DefaultJobTimeout,
-		RescueStuckJobsAfter: pipeline.DefaultJobTimeout + time.Minute,
+		RetryPolicy: opts.RetryPolicy,
+		JobTimeout:  cfg.JobTimeout,
+		// A job still "running" this long after it started was held by a
+		// worker that died (kill -9, a lost machine): River gives it to
+		// another worker.
+		RescueStuckJobsAfter: cfg.JobTimeout + cfg.JobTimeout/3,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)

@@ -33,6 +33,7 @@ type LLM struct {
 	prompt   *prompt.Prompt
 	tax      *taxonomy.Taxonomy
 	log      *slog.Logger
+	redact   func(string) string
 }
 
 // LLMConfig configures an LLM classifier.
@@ -40,6 +41,11 @@ type LLMConfig struct {
 	Prompt   *prompt.Prompt     // required: the classify prompt version to use
 	Taxonomy *taxonomy.Taxonomy // defaults to taxonomy.Default()
 	Logger   *slog.Logger       // defaults to slog.Default()
+	// Redact, when set, rewrites the item's author, text and parent text
+	// before they go into the prompt (redact.Redactor's personal data
+	// placeholders): the model and the model_calls log see its output,
+	// the classification is stored as usual. Nil sends them as they are.
+	Redact func(string) string
 }
 
 // NewLLM returns a classifier calling model with cfg.Prompt and recording
@@ -57,6 +63,7 @@ func NewLLM(model Completer, rec Recorder, cfg LLMConfig) (*LLM, error) {
 		prompt:   cfg.Prompt,
 		tax:      cmp.Or(cfg.Taxonomy, taxonomy.Default()),
 		log:      cmp.Or(cfg.Logger, slog.Default()),
+		redact:   cfg.Redact,
 	}, nil
 }
 
@@ -70,13 +77,21 @@ type promptItem struct {
 	InReplyTo string `json:"in_reply_to,omitempty"`
 }
 
+func (c *LLM) promptItem(in Input) promptItem {
+	it := promptItem{Channel: in.Channel, Author: in.Author, Text: in.Text, InReplyTo: in.Parent}
+	if c.redact != nil {
+		it.Author, it.Text, it.InReplyTo = c.redact(it.Author), c.redact(it.Text), c.redact(it.InReplyTo)
+	}
+	return it
+}
+
 // Classify asks the model to classify in. Model errors are returned wrapped
 // (see package llm for their kinds); output that is still invalid after one
 // repair attempt returns an *InvalidOutputError.
 func (c *LLM) Classify(ctx context.Context, in Input) (Result, error) {
 	msgs, err := c.prompt.Render(map[string]any{
 		"Topics": c.tax.Topics(),
-		"Item":   promptItem{Channel: in.Channel, Author: in.Author, Text: in.Text, InReplyTo: in.Parent},
+		"Item":   c.promptItem(in),
 	})
 	if err != nil {
 		return Result{}, err

@@ -19,6 +19,7 @@ import (
 
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/postgres"
+	"github.com/triage-oss/triage/internal/redact"
 	"github.com/triage-oss/triage/internal/taxonomy"
 )
 
@@ -37,6 +38,7 @@ type Config struct {
 	OllamaModel    string        // OLLAMA_MODEL
 	LLMConcurrency int           // TRIAGE_LLM_CONCURRENCY: model calls in flight per process
 	LLMTimeout     time.Duration // TRIAGE_LLM_TIMEOUT: per model request
+	RedactPII      redact.Kind   // TRIAGE_REDACT_PII: personal data replaced by placeholders in text sent to the model; 0 = off
 
 	// The local model and the prefilter in front of any backend.
 	LocalModel         string  // TRIAGE_LOCAL_MODEL: model file; empty = the one built into the binary
@@ -74,6 +76,7 @@ type Config struct {
 	WorkerConcurrency int           // TRIAGE_WORKER_CONCURRENCY: triage jobs in flight per worker
 	MaxAttempts       int           // TRIAGE_MAX_ATTEMPTS: per triage job
 	DuplicateWindow   time.Duration // TRIAGE_DUPLICATE_WINDOW
+	JobTimeout        time.Duration // TRIAGE_JOB_TIMEOUT: bounds one job attempt; a job held by a dead worker is rescued after it
 
 	// Logging.
 	LogLevel  string // TRIAGE_LOG_LEVEL: debug | info | warn | error
@@ -106,6 +109,7 @@ func Default() Config {
 		WorkerConcurrency:  10,
 		MaxAttempts:        6,
 		DuplicateWindow:    24 * time.Hour,
+		JobTimeout:         3 * time.Minute,
 		LogLevel:           "info",
 		LogFormat:          "text",
 	}
@@ -129,6 +133,7 @@ func (c *Config) settings() []setting {
 		{"OLLAMA_MODEL", "ollama-model", "Ollama model name", (*stringValue)(&c.OllamaModel)},
 		{"TRIAGE_LLM_CONCURRENCY", "llm-concurrency", "model calls in flight per process", (*intValue)(&c.LLMConcurrency)},
 		{"TRIAGE_LLM_TIMEOUT", "llm-timeout", "timeout of one model request", (*durationValue)(&c.LLMTimeout)},
+		{"TRIAGE_REDACT_PII", "redact-pii", "personal data replaced by placeholders before text reaches the model (openai, ollama): all, or a comma-separated list of email, phone, card, iban (default: none)", (*kindsValue)(&c.RedactPII)},
 		{"TRIAGE_LOCAL_MODEL", "local-model", "local model file (default: built in)", (*stringValue)(&c.LocalModel)},
 		{"TRIAGE_PREFILTER_THRESHOLD", "prefilter-threshold", "confidence above which the local model closes noise/spam without a model call (>1 disables)", (*floatValue)(&c.PrefilterThreshold)},
 		{"TRIAGE_ROUTING_RULES", "routing-rules", "routing rules file (default: built in)", (*stringValue)(&c.RoutingRules)},
@@ -166,6 +171,7 @@ func (c *Config) settings() []setting {
 		{"TRIAGE_WORKER_CONCURRENCY", "worker-concurrency", "triage jobs in flight per worker process", (*intValue)(&c.WorkerConcurrency)},
 		{"TRIAGE_MAX_ATTEMPTS", "max-attempts", "attempts per triage job before needs_human", (*intValue)(&c.MaxAttempts)},
 		{"TRIAGE_DUPLICATE_WINDOW", "duplicate-window", "how far back exact duplicates are looked for", (*durationValue)(&c.DuplicateWindow)},
+		{"TRIAGE_JOB_TIMEOUT", "job-timeout", "longest a job attempt may run; jobs held by a worker that died are retried after it (and a third more)", (*durationValue)(&c.JobTimeout)},
 		{"TRIAGE_LOG_LEVEL", "log-level", "debug | info | warn | error", (*stringValue)(&c.LogLevel)},
 		{"TRIAGE_LOG_FORMAT", "log-format", "text | json", (*stringValue)(&c.LogFormat)},
 	}
@@ -235,6 +241,9 @@ func (c *Config) Validate(need Need) error {
 	}
 	if c.LLMTimeout <= 0 {
 		return fmt.Errorf("TRIAGE_LLM_TIMEOUT=%s: must be positive", c.LLMTimeout)
+	}
+	if c.JobTimeout < time.Second || c.JobTimeout <= c.LLMTimeout {
+		return fmt.Errorf("TRIAGE_JOB_TIMEOUT=%s: must be at least 1s and longer than TRIAGE_LLM_TIMEOUT (%s)", c.JobTimeout, c.LLMTimeout)
 	}
 	if c.DuplicateWindow < 0 {
 		return fmt.Errorf("TRIAGE_DUPLICATE_WINDOW=%s: must not be negative", c.DuplicateWindow)
@@ -395,6 +404,25 @@ func (v *durationValue) String() string {
 		return "0s"
 	}
 	return time.Duration(*v).String()
+}
+
+// kindsValue is a set of kinds of personal data, as redact.ParseKinds
+// reads it.
+type kindsValue redact.Kind
+
+func (v *kindsValue) Set(s string) error {
+	k, err := redact.ParseKinds(s)
+	if err != nil {
+		return err
+	}
+	*v = kindsValue(k)
+	return nil
+}
+func (v *kindsValue) String() string {
+	if v == nil {
+		return ""
+	}
+	return redact.Kind(*v).String()
 }
 
 type listValue []string

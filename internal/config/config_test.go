@@ -12,6 +12,7 @@ import (
 
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/postgres"
+	"github.com/triage-oss/triage/internal/redact"
 	"github.com/triage-oss/triage/internal/taxonomy"
 )
 
@@ -74,6 +75,7 @@ func TestLoad(t *testing.T) {
 		{"OLLAMA_MODEL", "llama3.1:8b", func(c config.Config) any { return c.OllamaModel }, "llama3.1:8b"},
 		{"TRIAGE_LLM_CONCURRENCY", "16", func(c config.Config) any { return c.LLMConcurrency }, 16},
 		{"TRIAGE_LLM_TIMEOUT", "90s", func(c config.Config) any { return c.LLMTimeout }, 90 * time.Second},
+		{"TRIAGE_REDACT_PII", "email, Card", func(c config.Config) any { return c.RedactPII }, redact.Email | redact.Card},
 		{"TRIAGE_PROMPT_CLASSIFY", "classify/v2", func(c config.Config) any { return c.ClassifyPrompt }, "classify/v2"},
 		{"TRIAGE_TOPICS", " sync, billing ,,pricing ", func(c config.Config) any { return c.Topics }, []string{"sync", "billing", "pricing"}},
 		{"TRIAGE_WORKER_CONCURRENCY", "32", func(c config.Config) any { return c.WorkerConcurrency }, 32},
@@ -124,6 +126,7 @@ func TestLoadUnparsable(t *testing.T) {
 		{"TRIAGE_LLM_TIMEOUT", "60"},
 		{"TRIAGE_LLM_TIMEOUT", "a minute"},
 		{"TRIAGE_DUPLICATE_WINDOW", "1d"},
+		{"TRIAGE_REDACT_PII", "email,ssn"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+"="+tt.value, func(t *testing.T) {
@@ -349,7 +352,7 @@ func TestRegisterFlags(t *testing.T) {
 		names = append(names, f.Name)
 		require.Contains(t, f.Usage, "(env ", "flag -%s must name its variable", f.Name)
 	})
-	require.Len(t, names, 49, "one flag per setting")
+	require.Len(t, names, 51, "one flag per setting")
 
 	tests := []struct {
 		flag string
@@ -360,6 +363,7 @@ func TestRegisterFlags(t *testing.T) {
 		{"llm-timeout", "1m0s"},
 		{"topics", strings.Join(taxonomy.DefaultTopics, ",")},
 		{"duplicate-window", "24h0m0s"},
+		{"redact-pii", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.flag, func(t *testing.T) {

@@ -35,6 +35,12 @@ type LLMWriter struct {
 	recorder Recorder
 	prompt   *prompt.Prompt
 	voice    string
+
+	// Redact, when set, rewrites the item's author and text before they go
+	// into the prompt (redact.Redactor's personal data placeholders): the
+	// model and the model_calls log see its output. Passages are the
+	// knowledge base's and go as they are.
+	Redact func(string) string
 }
 
 var _ Writer = (*LLMWriter)(nil)
@@ -70,7 +76,7 @@ func (w *LLMWriter) Write(ctx context.Context, req Request) (Written, error) {
 	}
 	msgs, err := w.prompt.Render(map[string]any{
 		"Voice": w.voice, "Channel": req.Channel, "Passages": ps,
-		"Item": map[string]string{"author": req.Author, "text": req.Text},
+		"Item": w.promptItem(req),
 	})
 	if err != nil {
 		return Written{}, err
@@ -96,6 +102,13 @@ func (w *LLMWriter) Write(ctx context.Context, req Request) (Written, error) {
 	out.PromptVersion, out.PromptHash = w.prompt.ID(), w.prompt.Hash
 	out.Backend, out.Model = w.model.Backend(), rec.Model
 	return out, nil
+}
+
+func (w *LLMWriter) promptItem(req Request) map[string]string {
+	if w.Redact == nil {
+		return map[string]string{"author": req.Author, "text": req.Text}
+	}
+	return map[string]string{"author": w.Redact(req.Author), "text": w.Redact(req.Text)}
 }
 
 func parseDraft(content string) (Written, error) {

@@ -4,8 +4,9 @@
 // strictly as the real APIs (stricter on one point: a request must carry a
 // JSON schema), and let a test decide every answer with a [Handler]: valid
 // classifications ([Classifier]), faults ([RateLimited], [ServerError],
-// [Garbage], [SchemaViolation], [Truncated], [Hang]) and schedules of them
-// ([Sequence], [FailFirst], [FailEvery], [Slow]).
+// [Garbage], [SchemaViolation], [Truncated], [Hang]), schedules of them
+// ([Sequence], [FailFirst], [FailEvery], [Slow]) and a provider's
+// requests-per-minute limit ([RateLimit]).
 //
 // A [Server] counts what it serves (requests, answers per status, the most
 // requests in flight at once), so tests can assert retries, rate limiting
