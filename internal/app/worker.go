@@ -120,7 +120,11 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 	river.AddWorker(workers, drafts.NewDraftWorker(pool, kb.NewRetriever(pool, embedder), writer, drafts.WorkerConfig{Rules: draftRules, Logger: log}))
 	river.AddWorker(workers, drafts.NewSendWorker(pool, sender, log))
 	river.AddWorker(workers, embedWorker)
-	river.AddWorker(workers, dispatch.NewWorker(pool, routes, log))
+	local, err := NewLocal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	river.AddWorker(workers, dispatch.NewWorker(pool, routes, log).WithSecondOpinion(local))
 	river.AddWorker(workers, dispatch.NewNotifyWorker(pool, routes, log))
 	river.AddWorker(workers, sla)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{

@@ -27,6 +27,7 @@ import (
 	"github.com/triage-oss/triage/internal/pipeline"
 	"github.com/triage-oss/triage/internal/postgres"
 	"github.com/triage-oss/triage/internal/routing"
+	"github.com/triage-oss/triage/internal/taxonomy"
 )
 
 //go:embed queries.sql
@@ -53,13 +54,36 @@ func (Args) Kind() string { return "dispatch" }
 // InsertOpts puts dispatch jobs on the triage queue.
 func (Args) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: pipeline.QueueTriage} }
 
+// Opinion is a second, independent reading of an item (the local model),
+// which no instruction written in the item can sway.
+type Opinion interface {
+	Classify(ctx context.Context, in classify.Input) (classify.Result, error)
+}
+
+// VetoRisk is the probability of some risk, by the local model, from which
+// its second opinion keeps an item from being auto-closed. Chosen on the
+// eval sets with a model fooled into calling everything harmless noise: at
+// 0.3 it catches 84% of the risky items of evals/core.jsonl and sends 14%
+// of the harmless ones to a person instead of closing them, a cheap error.
+const VetoRisk = 0.3
+
 // Worker runs dispatch jobs.
 type Worker struct {
 	river.WorkerDefaults[Args]
-	pool  *pgxpool.Pool
-	rules Rules
-	log   *slog.Logger
-	now   func() time.Time
+	pool   *pgxpool.Pool
+	rules  Rules
+	second Opinion
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// WithSecondOpinion makes w ask o before auto-closing: when o gives a risk
+// in the text a probability of at least VetoRisk the item is routed to a person
+// instead, whatever the model said. A model talked into calling a scam
+// "noise" by the scam's own text does not get it closed. It returns w.
+func (w *Worker) WithSecondOpinion(o Opinion) *Worker {
+	w.second = o
+	return w
 }
 
 var _ river.Worker[Args] = (*Worker)(nil)
@@ -117,7 +141,15 @@ func (w *Worker) dispatch(ctx context.Context, tx pgx.Tx, it items.Item) error {
 	if handled, err := w.joinIncident(ctx, tx, it, now); handled || err != nil {
 		return err
 	}
-	if rule, ok := w.rules.AutoClose(in); ok {
+	rule, closing := w.rules.AutoClose(in)
+	if closing {
+		vetoed, err := w.vetoed(ctx, tx, it, rule, now)
+		if err != nil {
+			return err
+		}
+		closing = !vetoed
+	}
+	if closing {
 		if err := items.NewStore(tx).Transition(ctx, it.ID, items.Change{From: items.StateClassified, To: items.StateAutoClosed,
 			Reason: "auto-closed by policy " + rule, Actor: "dispatcher", At: now, Detail: map[string]any{"rule": rule}}); err != nil {
 			return err
@@ -195,4 +227,27 @@ func (w *Worker) sample(ctx context.Context, tx pgx.Tx, itemID int64, closedBy s
 // annotate records an event that does not change the item's state.
 func annotate(ctx context.Context, tx pgx.Tx, it items.Item, event, reason string, detail map[string]any, at time.Time) error {
 	return items.NewStore(tx).Annotate(ctx, it.ID, event, reason, "dispatcher", detail, at)
+}
+
+// vetoed reports whether the second opinion sees a risk the labels do not,
+// and records the veto in the item's history.
+func (w *Worker) vetoed(ctx context.Context, tx pgx.Tx, it items.Item, rule string, now time.Time) (bool, error) {
+	if w.second == nil {
+		return false, nil
+	}
+	res, err := w.second.Classify(ctx, classify.Input{ItemID: it.ID, Channel: it.Channel, Author: it.Author, Text: it.Text})
+	if err != nil {
+		return false, fmt.Errorf("second opinion on item %d: %w", it.ID, err)
+	}
+	l := res.Labels
+	p := l.Confidence.Risk // the probability of some risk
+	if l.Risk == taxonomy.RiskNone {
+		p = 1 - p
+	}
+	if p < VetoRisk {
+		return false, nil
+	}
+	reason := fmt.Sprintf("not auto-closed by %s: the local model gives a risk a probability of %.2f (%s)", rule, p, l.Risk)
+	return true, annotate(ctx, tx, it, "auto_close_vetoed", reason, map[string]any{"rule": rule, "local_risk": l.Risk,
+		"local_risk_probability": p}, now)
 }
