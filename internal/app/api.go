@@ -66,7 +66,11 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 	if err != nil {
 		return nil, err
 	}
-	ingester := pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts})
+	local, err := NewLocal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ingester := pipeline.NewIngester(pool, inserter, pipeline.IngestConfig{MaxAttempts: cfg.MaxAttempts, Priority: IngestPriority(local)})
 	prices, err := eval.LoadPrices(cfg.PricesFile)
 	if err != nil {
 		return nil, fmt.Errorf("TRIAGE_PRICES: %w", err)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -8,8 +9,11 @@ import (
 
 	"github.com/triage-oss/triage/internal/classify"
 	"github.com/triage-oss/triage/internal/config"
+	"github.com/triage-oss/triage/internal/dispatch"
+	"github.com/triage-oss/triage/internal/items"
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/localmodel"
+	"github.com/triage-oss/triage/internal/pipeline"
 	"github.com/triage-oss/triage/internal/prompt"
 	"github.com/triage-oss/triage/internal/redact"
 	"github.com/triage-oss/triage/internal/taxonomy"
@@ -113,5 +117,27 @@ func piiRedactor(cfg config.Config) func(string) string {
 	return func(text string) string {
 		out, _ := r.Redact(text)
 		return out
+	}
+}
+
+// IngestPriority returns the triage priority of a new item by a local
+// reading of its text (microseconds): an item the local model gives some
+// risk (probability >= dispatch.VetoRisk) or high urgency goes ahead of
+// a backlog; the model classifies it properly when its turn comes.
+func IngestPriority(local *classify.Local) func(items.NewItem) int {
+	return func(n items.NewItem) int {
+		res, err := local.Classify(context.Background(), classify.Input{Channel: n.Channel, Text: n.Text})
+		if err != nil {
+			return pipeline.PriorityNormal
+		}
+		l := res.Labels
+		p := l.Confidence.Risk
+		if l.Risk == taxonomy.RiskNone {
+			p = 1 - p
+		}
+		if p >= dispatch.VetoRisk || l.Urgency == taxonomy.UrgencyHigh || l.Urgency == taxonomy.UrgencyCritical {
+			return pipeline.PriorityUrgent
+		}
+		return pipeline.PriorityNormal
 	}
 }

@@ -116,3 +116,27 @@ func TestModelAnswerWithExtraFieldsIsRefused(t *testing.T) {
 	require.Zero(t, count(t, b.pool, "SELECT count(*) FROM classifications"), "nothing of the answer was stored")
 	require.Equal(t, 2, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE outcome = 'invalid_output'"), fmt.Sprint("one answer and one repair"))
 }
+
+// Items that look risky at ingestion jump the queue: a scam posted after a
+// backlog of chatter is classified long before the backlog is done.
+func TestRiskJumpsTheBacklog(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{backend: llm.BackendOpenAI, handler: llmtest.Slow(50*time.Millisecond, llmtest.Classifier())})
+	const backlog = 300
+	postAny(t, b.api.URL, func() []any {
+		var out []any
+		for i := range backlog {
+			out = append(out, map[string]any{"channel": "discord", "external_id": fmt.Sprintf("chat-%d", i),
+				"text": fmt.Sprintf("love the new albums, thank you team! photo %d", i)})
+		}
+		return out
+	}())
+	postAny(t, b.api.URL, []any{map[string]any{"channel": "discord", "external_id": "scam",
+		"text": "FREE CRYPTO giveaway from Lumen support! send your seed phrase to claim your reward now"}})
+	waitSettled(t, b.pool, backlog+1)
+	var position int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM classifications
+		WHERE id < (SELECT c.id FROM classifications c JOIN items i ON i.id = c.item_id WHERE i.external_id = 'scam')`).Scan(&position))
+	t.Logf("the scam was classified after %d of %d backlog items", position, backlog)
+	require.Less(t, position, backlog/3, "the risky item went ahead of most of the backlog")
+}

@@ -109,7 +109,7 @@ func (in *Ingester) create(ctx context.Context, tx pgx.Tx, store *items.Store, n
 	if err != nil {
 		return err
 	}
-	if err := in.enqueue(ctx, tx, res); err != nil {
+	if err := in.enqueue(ctx, tx, res, []items.NewItem{n}); err != nil {
 		return err
 	}
 	if res[0].Created {
