@@ -21,11 +21,13 @@
 //     (user@localhost), a version (5.2.1).
 //   - Phone: 8 to 15 digits, international (+CC, 00CC) or in a common
 //     national form, grouped by spaces, points, hyphens, slashes or one
-//     parenthesized group; written together only with a + or a trunk 0,
-//     or as a Chinese mobile number. Not a date, a time, a year or a list
-//     of years, a version, an IP address, an amount (next to a currency
-//     sign, or with thousands separators), an order number (#91702, or
-//     digits together without a leading 0), a number glued to a word.
+//     parenthesized group: without a + or a trunk 0 it must open with an
+//     area code of three digits (555 123 4567, 1-800-555-0199); written
+//     together only with a + or a trunk 0, or as a Chinese mobile number.
+//     Not a date, a time, a year or a list of years, a version, an IP
+//     address, an amount (next to a currency sign, or with thousands
+//     separators), an order number (#91702, or digits together without a
+//     leading 0), sizes or scores (36 38 40 42), a number glued to a word.
 //   - Card: 13 to 19 digits, together or grouped as cards are printed, of a
 //     network numbering from 2 to 6, with a valid Luhn check digit.
 //   - IBAN: a registered country code, check digits, and the country's

@@ -17,6 +17,7 @@ func FuzzRedact(f *testing.F) {
 		f.Add(tt.text, uint8(redact.All))
 	}
 	f.Add("mail ana@example.com, call +33 6 12 34 56 78, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00", uint8(redact.Phone))
+	f.Add("€ 4111 1111 1111 1111 0612345678 and 06 12 34 56 78 3 $", uint8(redact.All))
 	f.Add("0612345678..a@x.com 4111111111111111/12/25 +44(0)20 7946 0958", uint8(redact.Email|redact.Card))
 	f.Fuzz(func(t *testing.T, text string, kinds uint8) {
 		r := redact.New(redact.Kind(kinds))

@@ -99,26 +99,31 @@ func sepAt(s string, i int) (byte, int) {
 }
 
 // numbers emits the card and phone numbers of the run r of s, a segment
-// at offset base of the text. A run is split when it holds a card number
-// and more digits ("4111 1111 1111 1111 12 25"), or two phone numbers in a
-// row; a run that is part of a word, a path or an amount is none.
-func (f *finder) numbers(s string, base int, r *run, left bool) {
+// at offset base of the text, and reports whether the run is redacted to
+// its end. A run is split when it holds a card number and more digits
+// ("4111 1111 1111 1111 12 25"), or phone numbers in a row; a run that is
+// part of a word, a path or an amount holds none.
+func (f *finder) numbers(s string, base int, r *run, left bool) (toEnd bool) {
 	g, plus, start := r.groups[:r.n], r.plus, r.start
 	if !left || r.over || digits(g) < minPhone || !rightOK(s, r.end) {
-		return
+		return false
 	}
-	phones := !currencyNear(s, r.start, r.end)
+	// An amount is no phone number. The sign before the run counts for
+	// its first number only, as it would once that number is redacted.
+	after := currencyAfter(s, r.end)
+	phones := !after && !currencyBefore(s, r.start)
 	for len(g) > 0 {
 		kind, k := classifyGroups(s, g, plus, phones)
 		if kind == 0 {
-			return
+			return false
 		}
-		f.emit(kind, base+start, base+g[k-1].end)
-		g, plus = g[k:], false
+		toEnd = f.emit(kind, base+start, base+g[k-1].end)
+		g, plus, phones = g[k:], false, !after
 		if len(g) > 0 {
 			start = g[0].start
 		}
 	}
+	return toEnd
 }
 
 // classifyGroups returns the kind of the number at the start of g and its
@@ -133,10 +138,8 @@ func classifyGroups(s string, g []group, plus, phones bool) (Kind, int) {
 	}
 	switch {
 	case !phones:
-	case digits(g) <= maxPhone:
-		if validPhone(s, g, plus) {
-			return Phone, len(g)
-		}
+	case digits(g) <= maxPhone && validPhone(s, g, plus):
+		return Phone, len(g)
 	default:
 		if k := splitPhones(s, g, plus); k > 0 {
 			return Phone, k
@@ -194,9 +197,11 @@ func luhn(s string, g []group) bool {
 	return sum%10 == 0
 }
 
-// splitPhones returns the groups of the first phone number of g when g is
-// phone numbers one after the other, separated by spaces or slashes,
-// choosing the most even split; 0 if it is not.
+// splitPhones returns the groups of the phone number that starts g and is
+// followed, after a space or a slash, by other digits: when g is phone
+// numbers one after the other, the first of the most even split;
+// otherwise the longest ("06 12 34 56 78 3 times"). It returns 0 if g
+// starts with no phone number.
 func splitPhones(s string, g []group, plus bool) int {
 	// phones[j] reports whether g[j:] is phone numbers one after the other.
 	var phones [maxGroups + 1]bool
@@ -206,15 +211,22 @@ func splitPhones(s string, g []group, plus bool) int {
 			phones[j] = phones[k] && (k == len(g) || splits(g[k])) && validPhone(s, g[j:k], false)
 		}
 	}
-	best, bestDiff := 0, 0
+	best, bestDiff, longest := 0, 0, 0
 	for k := 1; k < len(g); k++ {
-		if !splits(g[k]) || !phones[k] || !validPhone(s, g[:k], plus) {
+		if !splits(g[k]) || !validPhone(s, g[:k], plus) {
+			continue
+		}
+		longest = k
+		if !phones[k] {
 			continue
 		}
 		a, b := digits(g[:k]), digits(g[k:])
 		if diff := max(a-b, b-a); best == 0 || diff < bestDiff {
 			best, bestDiff = k, diff
 		}
+	}
+	if best == 0 {
+		return longest
 	}
 	return best
 }

@@ -29,9 +29,7 @@ func validPhone(s string, g []group, plus bool) bool {
 	if !groupsOK(g, plus) {
 		return false
 	}
-	if !plus && !g[0].paren && first != '0' && (len(g) == 2 || g[0].digits >= 4) {
-		// Without a trunk 0: a range, a ZIP+4 code, a reference
-		// (2024-0001-1234), a serial or a card number that failed its check.
+	if !plus && !g[0].paren && first != '0' && !areaCodeFirst(s, g) {
 		return false
 	}
 	return !dateLike(s, g) && !yearsLike(s, g) && !thousandsLike(s, g, plus)
@@ -49,6 +47,22 @@ func leadingZeros(s string, g []group) int {
 		}
 	}
 	return n
+}
+
+// areaCodeFirst reports whether g, a number in groups without a +, a
+// parenthesis or a trunk 0, opens as phone numbers do: with a group of
+// three (555 123 4567, 612 34 56 78) or a 1 and a group of three
+// (1-800-555-0199). Others are sizes, scores or ranges (36 38 40 42,
+// 1000-2000), ZIP+4 codes, references (2024-0001-1234), serials, or card
+// numbers that failed their check.
+func areaCodeFirst(s string, g []group) bool {
+	switch g[0].digits {
+	case 3:
+		return len(g) > 2
+	case 1:
+		return s[g[0].start] == '1' && g[1].digits == 3 && len(g) > 2
+	}
+	return false
 }
 
 // nationalDigits reports whether digits written together are a national

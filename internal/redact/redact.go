@@ -91,10 +91,13 @@ type finder struct {
 	spans []Span
 }
 
-func (f *finder) emit(k Kind, start, end int) {
-	if f.kinds&k != 0 {
-		f.spans = append(f.spans, Span{Kind: k, Start: start, End: end})
+// emit records a value of kind k, and reports whether it is redacted.
+func (f *finder) emit(k Kind, start, end int) bool {
+	if f.kinds&k == 0 {
+		return false
 	}
+	f.spans = append(f.spans, Span{Kind: k, Start: start, End: end})
+	return true
 }
 
 // number sets the placeholders of spans, found in text.

@@ -6,9 +6,9 @@ import (
 )
 
 // scan finds the numbers and IBANs of text[start:end], a stretch between
-// email addresses. Its ends count as neutral context, the way a
-// placeholder's brackets do once the addresses are redacted, so that
-// redacting redacted text finds nothing new.
+// email addresses. Its ends, like the end of a value just redacted, count
+// as neutral context, the way a placeholder's brackets do once redacted:
+// so redacting redacted text finds nothing new.
 func (f *finder) scan(text string, start, end int) {
 	s := text[start:end]
 	prev := rune(-1) // no rune: neutral context
@@ -18,14 +18,20 @@ func (f *finder) scan(text string, start, end int) {
 		switch {
 		case isLetter(c) && !midWord(prev) && leftOK(prev):
 			if e, ok := ibanAt(s, i); ok {
-				f.emit(IBAN, start+i, start+e)
+				redacted := f.emit(IBAN, start+i, start+e)
 				i, prev = e, rune(s[e-1])
+				if redacted {
+					prev = -1
+				}
 				continue
 			}
 		case isDigit(c) || (c == '+' || c == '(') && i+1 < len(s) && isDigit(s[i+1]):
 			if r.read(s, i) {
-				f.numbers(s, start, &r, leftOK(prev))
+				redacted := f.numbers(s, start, &r, leftOK(prev))
 				i, prev = r.end, rune(s[r.end-1])
+				if redacted {
+					prev = -1
+				}
 				continue
 			}
 		}
@@ -79,20 +85,27 @@ var gluedSet = func() (t [utf8.RuneSelf]bool) {
 }()
 
 // leftOK reports whether a number or an IBAN may start after prev (-1 for
-// none).
+// none, or for a value just redacted). Whatever may end a value that was
+// not redacted (a digit, a letter, the parenthesis of "(555)") stops the
+// next one, as the next one stops it (see rightOK).
 func leftOK(prev rune) bool {
 	switch {
 	case prev < 0:
 		return true
 	case prev < utf8.RuneSelf:
-		return !isAlnum(byte(prev)) && !gluedSet[prev]
+		return !isAlnum(byte(prev)) && !gluedSet[prev] && prev != ')'
 	}
 	return !isWord(prev) && !unicode.Is(unicode.Sc, prev)
 }
 
 // rightOK reports whether a number or an IBAN may end before s[j:]. A
-// point or a comma may follow it (a sentence or a list goes on) unless a
-// word or a digit comes next (a decimal, a domain, a version).
+// point may follow it unless a word comes next (a domain, a file name), a
+// comma unless a decimal part does (1.234.567,89).
+//
+// What follows a point or a comma must not decide when it may be redacted
+// itself, or redacting it would change the decision the second time: no
+// value starts after a point (see leftOK), and a decimal part is too short
+// to be one.
 func rightOK(s string, j int) bool {
 	if j >= len(s) {
 		return true
@@ -105,14 +118,27 @@ func rightOK(s string, j int) bool {
 	switch {
 	case isAlnum(c):
 		return false
-	case c == '.' || c == ',':
-		if j+1 == len(s) {
-			return true
-		}
+	case c == ',':
+		return !decimalAt(s, j+1)
+	case c == '.':
 		r, _ := utf8.DecodeRuneInString(s[j+1:])
 		return !isWord(r) && !(r < utf8.RuneSelf && contains("@_%+-", byte(r)))
 	}
 	return !gluedSet[c]
+}
+
+// decimalAt reports whether s[j:] starts with the one or two digits of a
+// decimal part, which no other digits continue.
+func decimalAt(s string, j int) bool {
+	k := j
+	for k < len(s) && isDigit(s[k]) {
+		k++
+	}
+	if k == j || k-j > 2 || k < len(s) && s[k] == '(' {
+		return false
+	}
+	_, n := sepAt(s, k)
+	return n == 0 || k+n == len(s) || !isDigit(s[k+n]) && s[k+n] != '('
 }
 
 func contains(set string, c byte) bool {
@@ -139,12 +165,16 @@ func spaceAt(s string, i int) int {
 	return 0
 }
 
-// currencyNear reports whether a currency sign is next to s[start:end],
-// touching it or one space away: the number is an amount.
-func currencyNear(s string, start, end int) bool {
-	if r, _ := utf8.DecodeRuneInString(s[end+spaceAt(s, end):]); unicode.Is(unicode.Sc, r) {
-		return true
-	}
+// currencyAfter reports whether a currency sign follows s[:end], touching
+// it or one space away: the number before is an amount.
+func currencyAfter(s string, end int) bool {
+	r, _ := utf8.DecodeRuneInString(s[end+spaceAt(s, end):])
+	return unicode.Is(unicode.Sc, r)
+}
+
+// currencyBefore reports whether a currency sign precedes s[start:],
+// touching it or one space away.
+func currencyBefore(s string, start int) bool {
 	before := s[:start]
 	if r, n := utf8.DecodeLastRuneInString(before); n > 0 && unicode.IsSpace(r) {
 		before = before[:len(before)-n]
