@@ -2,9 +2,6 @@ package drafts_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +30,7 @@ import (
 	"github.com/triage-oss/triage/internal/llm/llmtest"
 	"github.com/triage-oss/triage/internal/postgres/pgtest"
 	"github.com/triage-oss/triage/internal/prompt"
+	"github.com/triage-oss/triage/internal/routing"
 	"github.com/triage-oss/triage/prompts"
 )
 
@@ -51,9 +49,8 @@ func newOutbox(t *testing.T) *outbox {
 	o.status.Store(http.StatusOK)
 	o.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write(body)
-		if r.Header.Get("X-Triage-Signature") != "sha256="+hex.EncodeToString(mac.Sum(nil)) || r.Header.Get("Idempotency-Key") == "" {
+		err := routing.Verify(secret, r.Header.Get(routing.HeaderTimestamp), r.Header.Get(routing.HeaderSignature), body, time.Now(), time.Minute)
+		if err != nil || r.Header.Get("Idempotency-Key") == "" {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}

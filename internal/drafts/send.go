@@ -3,9 +3,6 @@ package drafts
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/triage-oss/triage/internal/routing"
 )
 
 // Outgoing is an approved reply on its way to its channel.
@@ -52,7 +51,9 @@ func (NoSender) Send(context.Context, Outgoing) error {
 }
 
 // Webhook posts each reply as JSON to a URL. With a secret, the body is
-// signed: X-Triage-Signature: sha256=<hex HMAC-SHA256 of the body>.
+// signed like every webhook Triage sends (routing.Sign): X-Triage-Timestamp
+// (Unix seconds) and X-Triage-Signature: sha256=<hex HMAC-SHA256 of
+// "<timestamp>.<body>">, so a receiver can refuse a replay (routing.Verify).
 // Idempotency-Key names the draft, so a receiver can drop a redelivery.
 type Webhook struct {
 	URL    string
@@ -77,9 +78,9 @@ func (w *Webhook) Send(ctx context.Context, o Outgoing) error {
 	req.Header.Set("User-Agent", "triage")
 	req.Header.Set("Idempotency-Key", "triage-draft-"+strconv.FormatInt(o.DraftID, 10))
 	if w.Secret != "" {
-		mac := hmac.New(sha256.New, []byte(w.Secret))
-		mac.Write(body)
-		req.Header.Set("X-Triage-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+		now := time.Now()
+		req.Header.Set(routing.HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
+		req.Header.Set(routing.HeaderSignature, routing.Sign(w.Secret, now, body))
 	}
 	client := w.Client
 	if client == nil {
