@@ -2,44 +2,21 @@ package app_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/triage-oss/triage/internal/bench"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/demo"
 	"github.com/triage-oss/triage/internal/llm"
 	"github.com/triage-oss/triage/internal/llm/llmtest"
 )
 
-// The outage complaint of the surge, as different people phrase it.
-var outage = []string{
-	"Lumen sync is broken for me, my photos stopped uploading this morning",
-	"lumen sync broken again?? photos stopped uploading since this morning",
-	"Is Lumen sync broken? My photos stopped uploading this morning",
-	"Lumen photo sync is not working, nothing has uploaded since this morning",
-	"my Lumen sync is not working and photos stopped uploading this morning",
-}
-
-var (
-	prefixes = []string{"", "@lumenapp ", "hey ", "ugh, ", "anyone else? "}
-	suffixes = []string{"", " again", " pls fix", "!!", " #lumendown", " :(", " what is going on"}
-)
-
-// nearDuplicate returns the i-th small edit of the outage complaint; the
-// first len(outage)·len(prefixes)·len(suffixes) are all different.
-func nearDuplicate(i int) string {
-	base := outage[i%len(outage)]
-	i /= len(outage)
-	p := prefixes[i%len(prefixes)]
-	i /= len(prefixes)
-	return p + base + suffixes[i%len(suffixes)]
-}
-
-var socialChannels = []string{"x", "bluesky", "mastodon", "threads", "instagram"}
+// nearDuplicate is the i-th report of the surge's outage.
+var nearDuplicate = bench.NearDuplicate
 
 // surgeResult is what a surge run measured over the stream (the seed that
 // made the incident ongoing excluded).
@@ -58,21 +35,16 @@ func runSurge(tb testing.TB, share float64) surgeResult {
 	b := setup(tb, setupOpts{backend: llm.BackendOpenAI, handler: llmtest.Classifier(),
 		prefilter: defaults.PrefilterThreshold, nearDuplicates: defaults.NearDupThreshold})
 	at := time.Now().Add(-30 * time.Minute)
-	n := 0
-	dup := func() map[string]any {
-		n++
-		return map[string]any{"channel": socialChannels[n%len(socialChannels)], "external_id": fmt.Sprintf("surge-%d", n),
-			"author": fmt.Sprintf("@fan%d", n), "text": nearDuplicate(n), "created_at": at.Add(time.Duration(n) * time.Second).Format(time.RFC3339)}
-	}
+	surge := bench.NewSurge(at)
 
 	// The incident is ongoing: its first report, then enough others to
 	// open it.
 	seed := defaults.IncidentSize + 2
-	postAny(tb, b.api.URL, []any{dup()})
+	postAny(tb, b.api.URL, []any{surge.Report()})
 	waitSettled(tb, b.pool, 1)
 	var rest []any
 	for range seed - 1 {
-		rest = append(rest, dup())
+		rest = append(rest, surge.Report())
 	}
 	postAny(tb, b.api.URL, rest)
 	waitSettled(tb, b.pool, seed)
@@ -82,18 +54,7 @@ func runSurge(tb testing.TB, share float64) surgeResult {
 
 	stream, err := demo.Stream(at)
 	require.NoError(tb, err)
-	dups := int(float64(len(stream))*share/(1-share) + 0.5)
-	var all []any
-	for i, j := 0, 0; i < len(stream) || j < dups; {
-		// Interleave: near-duplicates spread evenly through the stream.
-		if j < dups && (i >= len(stream) || j*len(stream) <= i*dups) {
-			all = append(all, dup())
-			j++
-			continue
-		}
-		all = append(all, stream[i])
-		i++
-	}
+	all, dups := surge.Mix(stream, share)
 	for i := 0; i < len(all); i += 50 {
 		postAny(tb, b.api.URL, all[i:min(i+50, len(all))])
 	}

@@ -1,19 +1,16 @@
 package kb_test
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/triage-oss/triage/internal/bench"
 	"github.com/triage-oss/triage/internal/embed"
 	"github.com/triage-oss/triage/internal/kb"
 	"github.com/triage-oss/triage/internal/postgres"
@@ -99,11 +96,8 @@ func benchKB(b *testing.B, ctx context.Context) (*pgxpool.Pool, kb.Embedder) {
 	}
 	if chunks < benchChunks || embedded < chunks {
 		start := time.Now()
-		arts := benchArticles(b)
-		if _, err := store.Import(ctx, "bench", arts); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := store.EmbedMissing(ctx, e); err != nil {
+		// The same passages as `triage bench` builds (internal/bench).
+		if err := bench.SeedKB(ctx, pool, e, dataDir(), benchChunks); err != nil {
 			b.Fatal(err)
 		}
 		docs, chunks, embedded, _ = store.Stats(ctx, e.Model())
@@ -111,32 +105,4 @@ func benchKB(b *testing.B, ctx context.Context) (*pgxpool.Pool, kb.Embedder) {
 	}
 	b.Logf("%d articles, %d chunks, %d vectors of %s", docs, chunks, embedded, e.Model())
 	return pool, e
-}
-
-// benchArticles makes benchChunks one-chunk articles from the public
-// datasets' texts, cycling through them with a numbered title.
-func benchArticles(b *testing.B) []kb.Article {
-	var texts []string
-	for _, f := range []string{"tweeteval/offensive/train_text.txt", "tweeteval/hate/train_text.txt", "tweeteval/emotion/train_text.txt",
-		"tweeteval/irony/train_text.txt", "tweeteval/sentiment/val_text.txt", "smsspam/SMSSpamCollection.tsv", "banking77/train.csv",
-		"complaints/complaints.csv", "davidson/labeled_data.csv"} {
-		fh, err := os.Open(filepath.Join(dataDir(), f))
-		if err != nil {
-			b.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		for sc.Scan() {
-			if t := strings.TrimSpace(sc.Text()); len(t) > 20 {
-				texts = append(texts, t)
-			}
-		}
-		fh.Close()
-	}
-	arts := make([]kb.Article, benchChunks)
-	for i := range arts {
-		t := texts[i%len(texts)]
-		arts[i] = kb.Article{ID: fmt.Sprintf("bench-%06d", i), Title: fmt.Sprintf("Note %d", i),
-			Sections: []kb.Section{{Paragraphs: []string{t}}}}
-	}
-	return arts
 }

@@ -65,7 +65,11 @@ func TestComplete(t *testing.T) {
 
 	classification, err := json.Marshal(llmtest.Classify("refund please"))
 	require.NoError(t, err)
-	retryAt := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
+	// The date is taken when the request arrives: a parallel subtest may
+	// start seconds after this function.
+	retryIn30s := func(ctx context.Context, c llmtest.Call) llmtest.Reply {
+		return llmtest.RateLimited(time.Now().Add(30*time.Second).UTC().Format(http.TimeFormat))(ctx, c)
+	}
 
 	tests := []struct {
 		name    string
@@ -101,7 +105,7 @@ func TestComplete(t *testing.T) {
 				require.Equal(t, 2*time.Second, d)
 				require.True(t, llm.Temporary(err))
 			}},
-		{name: "RateLimitedDate", handler: llmtest.RateLimited(retryAt),
+		{name: "RateLimitedDate", handler: retryIn30s,
 			check: func(t *testing.T, _ llm.Response, err error, _ *llmtest.Server) {
 				requireKind(t, err, llm.ErrRateLimited)
 				d, ok := llm.RetryAfter(err)

@@ -2,6 +2,8 @@ package llm_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -162,10 +164,14 @@ func TestLimiter(t *testing.T) {
 // heldCompleter holds every call until the test answers it.
 type heldCompleter struct{ calls chan heldCall }
 
-type heldCall struct{ answer chan error }
+// heldCall is a call the backend holds: text names it.
+type heldCall struct {
+	text   string
+	answer chan error
+}
 
-func (h heldCompleter) Complete(ctx context.Context, _ llm.Request) (llm.Response, error) {
-	c := heldCall{answer: make(chan error)}
+func (h heldCompleter) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	c := heldCall{text: req.Messages[len(req.Messages)-1].Content, answer: make(chan error)}
 	h.calls <- c
 	select {
 	case err := <-c.answer:
@@ -233,66 +239,87 @@ func rateLimited(retryAfter time.Duration) error {
 	return &llm.Error{Backend: "held", Model: "held-model", Kind: llm.ErrRateLimited, StatusCode: 429, RetryAfter: retryAfter}
 }
 
+// TestLimiterAdapts drives the limiter call by call against a backend that
+// answers only when told, on a fake clock.
 func TestLimiterAdapts(t *testing.T) {
 	t.Parallel()
 
-	type call struct {
-		held   heldCall
-		result chan error
-	}
 	type testBundle struct {
 		limiter *llm.Limiter
 		clock   *fakeClock
 		stub    heldCompleter
-		running []call // admitted and held, oldest first
+		calls   int
+		results map[string]chan error // per call started
+		running []heldCall            // admitted and held, oldest first
 	}
 	setup := func(t *testing.T, maxConcurrent int) *testBundle {
 		t.Helper()
-		b := &testBundle{clock: &fakeClock{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}, stub: heldCompleter{calls: make(chan heldCall)}}
+		b := &testBundle{
+			clock:   &fakeClock{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)},
+			stub:    heldCompleter{calls: make(chan heldCall)},
+			results: map[string]chan error{},
+		}
 		var err error
 		b.limiter, err = llm.NewLimiter(b.stub, llm.LimitConfig{MaxConcurrent: maxConcurrent, Timeout: -1, Clock: b.clock})
 		require.NoError(t, err)
 		return b
 	}
-	// start makes a call and returns its result channel; admitted waits for
-	// the oldest started call to reach the backend.
-	var pending []chan error
-	var mu sync.Mutex
-	start := func(b *testBundle) chan error {
+	// start makes a call and returns its name.
+	start := func(b *testBundle) string {
+		b.calls++
+		name := fmt.Sprintf("call %d", b.calls)
 		result := make(chan error, 1)
+		b.results[name] = result
 		go func() {
-			_, err := b.limiter.Complete(context.Background(), classifyRequest("hello"))
+			_, err := b.limiter.Complete(context.Background(), classifyRequest(name))
 			result <- err
 		}()
-		mu.Lock()
-		pending = append(pending, result)
-		mu.Unlock()
-		return result
+		return name
 	}
-	admitted := func(t *testing.T, b *testBundle, result chan error) {
+	// admitted waits for the next call to reach the backend and returns
+	// its name.
+	admitted := func(t *testing.T, b *testBundle) string {
 		t.Helper()
 		select {
 		case h := <-b.stub.calls:
-			b.running = append(b.running, call{held: h, result: result})
+			b.running = append(b.running, h)
+			return h.text
 		case <-time.After(5 * time.Second):
 			t.Fatal("no call reached the backend")
+			return ""
+		}
+	}
+	// notAdmitted checks that no call reaches the backend for a while.
+	notAdmitted := func(t *testing.T, b *testBundle) {
+		t.Helper()
+		select {
+		case h := <-b.stub.calls:
+			t.Fatalf("%s reached the backend", h.text)
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	// fill starts calls until every slot is busy.
 	fill := func(t *testing.T, b *testBundle) {
 		t.Helper()
 		for len(b.running) < b.limiter.Limit() {
-			admitted(t, b, start(b))
+			start(b)
+			admitted(t, b)
 		}
 	}
-	// answer returns err from the oldest running call and waits for its
-	// slot to be released.
+	// answer returns err from the oldest running call and waits until its
+	// slot is released.
 	answer := func(t *testing.T, b *testBundle, err error) {
 		t.Helper()
 		c := b.running[0]
 		b.running = b.running[1:]
-		c.held.answer <- err
-		require.ErrorIs(t, <-c.result, err)
+		c.answer <- err
+		require.ErrorIs(t, <-b.results[c.text], err)
+	}
+	drain := func(t *testing.T, b *testBundle) {
+		t.Helper()
+		for len(b.running) > 0 {
+			answer(t, b, nil)
+		}
 	}
 	// succeedBusy answers n calls with success, every slot busy each time.
 	succeedBusy := func(t *testing.T, b *testBundle, n int) {
@@ -312,6 +339,7 @@ func TestLimiterAdapts(t *testing.T) {
 		require.Equal(t, 4, b.limiter.Limit())
 		require.Equal(t, 7, b.limiter.InFlight())
 		require.True(t, b.limiter.PausedUntil().IsZero(), "no Retry-After, no pause")
+		drain(t, b)
 	})
 
 	t.Run("OneDecreasePerCongestionEvent", func(t *testing.T) {
@@ -326,6 +354,7 @@ func TestLimiterAdapts(t *testing.T) {
 		fill(t, b)
 		answer(t, b, rateLimited(0))
 		require.Equal(t, 2, b.limiter.Limit(), "a call admitted after it starts a new event")
+		drain(t, b)
 	})
 
 	t.Run("NeverBelowOne", func(t *testing.T) {
@@ -335,9 +364,7 @@ func TestLimiterAdapts(t *testing.T) {
 		for range 5 {
 			fill(t, b)
 			answer(t, b, rateLimited(0))
-			for len(b.running) > 0 {
-				answer(t, b, nil)
-			}
+			drain(t, b)
 		}
 		require.Equal(t, 1, b.limiter.Limit())
 	})
@@ -348,9 +375,7 @@ func TestLimiterAdapts(t *testing.T) {
 		b := setup(t, 8)
 		fill(t, b)
 		answer(t, b, rateLimited(0)) // failed at 8 slots: down to 4
-		for len(b.running) > 0 {
-			answer(t, b, nil) // admitted before the 429, running over the new limit: not busy
-		}
+		drain(t, b)                  // admitted before the 429, over the new limit: not busy
 		require.Equal(t, 4, b.limiter.Limit())
 		// One slot per window of successes: 4 to 7 in about 4+5+6 successes.
 		succeedBusy(t, b, 16)
@@ -361,8 +386,46 @@ func TestLimiterAdapts(t *testing.T) {
 		require.Equal(t, 7, b.limiter.Limit())
 		succeedBusy(t, b, 40)
 		require.Equal(t, 8, b.limiter.Limit())
-		succeedBusy(t, b, 500)
+		succeedBusy(t, b, 300)
 		require.Equal(t, 8, b.limiter.Limit(), "never above MaxConcurrent")
+		drain(t, b)
+	})
+
+	t.Run("ProbesHalfAsOftenWhenTheSameLevelFailsAgain", func(t *testing.T) {
+		t.Parallel()
+
+		// successesToReach counts busy successes until the limit reaches
+		// slots.
+		successesToReach := func(b *testBundle, slots int) int {
+			n := 0
+			for b.limiter.Limit() < slots {
+				succeedBusy(t, b, 1)
+				n++
+			}
+			return n
+		}
+		failAt := func(b *testBundle, slots int) {
+			require.Equal(t, slots, b.limiter.Limit())
+			fill(t, b)
+			answer(t, b, rateLimited(0))
+			drain(t, b)
+		}
+		b := setup(t, 4)
+		failAt(b, 4) // down to 2; 3 fast, then probing 4
+		first := successesToReach(b, 4)
+		failAt(b, 4)
+		second := successesToReach(b, 4)
+		failAt(b, 4)
+		third := successesToReach(b, 4)
+		require.InDelta(t, 2*first, second, float64(first)/4, "the same level failing again: probed half as often")
+		require.InDelta(t, 2*second, third, float64(second)/4)
+		for range 6 {
+			failAt(b, 4)
+			successesToReach(b, 4)
+		}
+		failAt(b, 4)
+		require.InDelta(t, 16*first, successesToReach(b, 4), float64(first), "at most 16 times rarer")
+		drain(t, b)
 	})
 
 	t.Run("NoIncreaseWhenIdle", func(t *testing.T) {
@@ -371,12 +434,11 @@ func TestLimiterAdapts(t *testing.T) {
 		b := setup(t, 4)
 		fill(t, b)
 		answer(t, b, rateLimited(0))
-		for len(b.running) > 0 {
-			answer(t, b, nil)
-		}
+		drain(t, b)
 		require.Equal(t, 2, b.limiter.Limit())
 		for range 50 {
-			admitted(t, b, start(b)) // one call at a time: a slot stays free
+			start(b) // one call at a time: a slot stays free
+			admitted(t, b)
 			answer(t, b, nil)
 		}
 		require.Equal(t, 2, b.limiter.Limit(), "an unused limit is not raised")
@@ -389,27 +451,18 @@ func TestLimiterAdapts(t *testing.T) {
 		fill(t, b)
 		answer(t, b, rateLimited(2*time.Second))
 		require.Equal(t, b.clock.Now().Add(2*time.Second), b.limiter.PausedUntil())
-		for len(b.running) > 0 {
-			answer(t, b, nil)
-		}
-		first, second := start(b), start(b)
-		select {
-		case <-b.stub.calls:
-			t.Fatal("a call started during the pause")
-		case <-time.After(50 * time.Millisecond):
-		}
+		drain(t, b)
+		start(b)
+		start(b)
+		require.Eventually(t, func() bool { return b.limiter.Waiting() == 2 }, 5*time.Second, time.Millisecond)
+		notAdmitted(t, b)
 		b.clock.Advance(time.Second)
-		select {
-		case <-b.stub.calls:
-			t.Fatal("a call started during the pause")
-		case <-time.After(50 * time.Millisecond):
-		}
+		notAdmitted(t, b)
 		b.clock.Advance(time.Second)
-		admitted(t, b, first)
-		admitted(t, b, second)
+		admitted(t, b)
+		admitted(t, b)
 		require.Equal(t, 2, b.limiter.InFlight(), "both waiting calls start once the pause is over")
-		answer(t, b, nil)
-		answer(t, b, nil)
+		drain(t, b)
 	})
 
 	t.Run("LaterRetryAfterExtendsThePause", func(t *testing.T) {
@@ -421,17 +474,62 @@ func TestLimiterAdapts(t *testing.T) {
 		answer(t, b, rateLimited(3*time.Second))
 		answer(t, b, rateLimited(2*time.Second))
 		require.Equal(t, b.clock.Now().Add(3*time.Second), b.limiter.PausedUntil(), "the latest end wins")
-		answer(t, b, nil)
-		waiting := start(b)
+		drain(t, b)
+		start(b)
 		b.clock.Advance(time.Second)
-		select {
-		case <-b.stub.calls:
-			t.Fatal("a call started before the longest pause ended")
-		case <-time.After(50 * time.Millisecond):
-		}
+		notAdmitted(t, b)
 		b.clock.Advance(2 * time.Second)
-		admitted(t, b, waiting)
-		answer(t, b, nil)
+		admitted(t, b)
+		drain(t, b)
+	})
+
+	t.Run("PausePastTheDeadlineFailsAtOnce", func(t *testing.T) {
+		t.Parallel()
+
+		b := setup(t, 2)
+		fill(t, b)
+		answer(t, b, rateLimited(time.Hour))
+		drain(t, b)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_, err := b.limiter.Complete(ctx, classifyRequest("in a hurry"))
+		e := requireKind(t, err, llm.ErrRateLimited)
+		wait, ok := llm.RetryAfter(err)
+		require.True(t, ok)
+		require.Equal(t, time.Hour, wait, "come back when the pause is over")
+		require.Contains(t, e.Error(), "past this call's deadline")
+		require.Zero(t, b.limiter.Waiting(), "nothing left in the queue")
+
+		// A call without a deadline waits for the pause to end.
+		b.clock.Advance(59*time.Minute + 30*time.Second)
+		start(b)
+		require.Eventually(t, func() bool { return b.limiter.Waiting() == 1 }, 5*time.Second, time.Millisecond)
+		b.clock.Advance(30 * time.Second)
+		admitted(t, b)
+		drain(t, b)
+	})
+
+	t.Run("PauseSendsAwayWaitersItWouldMakeLate", func(t *testing.T) {
+		t.Parallel()
+
+		b := setup(t, 1)
+		fill(t, b)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		late := make(chan error, 1)
+		go func() {
+			_, err := b.limiter.Complete(ctx, classifyRequest("waiting with a deadline"))
+			late <- err
+		}()
+		require.Eventually(t, func() bool { return b.limiter.Waiting() == 1 }, 5*time.Second, time.Millisecond)
+		patient := start(b) // no deadline: keeps waiting
+		require.Eventually(t, func() bool { return b.limiter.Waiting() == 2 }, 5*time.Second, time.Millisecond)
+		answer(t, b, rateLimited(time.Hour))
+		requireKind(t, <-late, llm.ErrRateLimited)
+		require.Equal(t, 1, b.limiter.Waiting())
+		b.clock.Advance(time.Hour)
+		require.Equal(t, patient, admitted(t, b))
+		drain(t, b)
 	})
 
 	t.Run("WaitersInArrivalOrder", func(t *testing.T) {
@@ -439,18 +537,95 @@ func TestLimiterAdapts(t *testing.T) {
 
 		b := setup(t, 1)
 		fill(t, b)
-		var order []chan error
-		for range 5 {
-			r := start(b)
-			order = append(order, r)
-			require.Eventually(t, func() bool { return true }, time.Millisecond, time.Millisecond)
-			time.Sleep(5 * time.Millisecond) // let it queue before the next
+		var order []string
+		for i := range 5 {
+			order = append(order, start(b))
+			require.Eventually(t, func() bool { return b.limiter.Waiting() == i+1 }, 5*time.Second, time.Millisecond)
 		}
-		answer(t, b, nil)
-		for _, r := range order {
-			admitted(t, b, r)
-			require.Equal(t, r, b.running[0].result, "first come, first served")
+		for _, name := range order {
 			answer(t, b, nil)
+			require.Equal(t, name, admitted(t, b), "first come, first served")
 		}
+		drain(t, b)
 	})
+
+	t.Run("CancelledWaiterLeavesTheQueue", func(t *testing.T) {
+		t.Parallel()
+
+		b := setup(t, 1)
+		fill(t, b)
+		ctx, cancel := context.WithCancel(context.Background())
+		gaveUp := make(chan error, 1)
+		go func() {
+			_, err := b.limiter.Complete(ctx, classifyRequest("impatient"))
+			gaveUp <- err
+		}()
+		require.Eventually(t, func() bool { return b.limiter.Waiting() == 1 }, 5*time.Second, time.Millisecond)
+		next := start(b)
+		cancel()
+		requireKind(t, <-gaveUp, llm.ErrTimeout)
+		answer(t, b, nil)
+		require.Equal(t, next, admitted(t, b), "the slot goes to the next waiter")
+		drain(t, b)
+		require.Zero(t, b.limiter.Waiting())
+	})
+}
+
+// TestLimiterFindsTheRateLimit runs callers that retry every 429 after its
+// Retry-After (as the triage worker's snooze does) against a fake provider
+// allowing 60 calls a second at 50 ms each, so that 3 calls in flight use
+// the whole limit: the limiter comes down from 12 slots within the first
+// second, after which 429s are rare.
+func TestLimiterFindsTheRateLimit(t *testing.T) {
+	t.Parallel()
+
+	srv := llmtest.NewOpenAI(t, llmtest.RateLimit(3600, 5, llmtest.Slow(50*time.Millisecond, llmtest.Classifier())))
+	limiter, err := llm.NewLimiter(backends[0].client(t, srv), llm.LimitConfig{MaxConcurrent: 12, Timeout: 5 * time.Second})
+	require.NoError(t, err)
+
+	type outcome struct {
+		at      time.Duration
+		limited bool
+	}
+	var mu sync.Mutex
+	var outcomes []outcome
+	start := time.Now()
+	const run, settle = 3 * time.Second, time.Second
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for time.Since(start) < run {
+				_, err := limiter.Complete(context.Background(), classifyRequest("my invoice is wrong"))
+				mu.Lock()
+				outcomes = append(outcomes, outcome{at: time.Since(start), limited: errors.Is(err, llm.ErrRateLimited)})
+				mu.Unlock()
+				if wait, ok := llm.RetryAfter(err); ok {
+					time.Sleep(wait)
+				} else if err != nil && !errors.Is(err, llm.ErrRateLimited) {
+					t.Errorf("call: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	var early, late, lateCalls int
+	for _, o := range outcomes {
+		switch {
+		case o.at < settle && o.limited:
+			early++
+		case o.at >= settle:
+			lateCalls++
+			if o.limited {
+				late++
+			}
+		}
+	}
+	t.Logf("%d calls: %d answered 429 in the first %s, %d of %d after; limit now %d", len(outcomes), early, settle, late, lateCalls, limiter.Limit())
+	require.Positive(t, early, "12 slots at 50 ms overrun 60 calls a second")
+	require.LessOrEqual(t, late, max(2, lateCalls*3/100), "after adapting, at most 3% of calls answered 429")
+	require.Less(t, late, early)
+	require.LessOrEqual(t, srv.MaxInFlight(), 12)
+	require.LessOrEqual(t, limiter.Limit(), 5, "the limit settled near the 3 calls in flight the provider allows")
 }
