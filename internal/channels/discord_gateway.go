@@ -68,7 +68,7 @@ func discordDecodeDelete(out *Delivery, ev discordDispatch, where string) error 
 		if id == "" {
 			return malformed("%s: want the deleted message's id (d.id, d.ids)", where)
 		}
-		out.Events = append(out.Events, Event{Kind: KindDelete, Item: items.NewItem{Channel: "discord", ExternalID: discordClip(id)}})
+		out.Events = append(out.Events, Event{Kind: KindDelete, Item: items.NewItem{Channel: "discord", ExternalID: Clip(id)}})
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package channels
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/triage-oss/triage/internal/items"
@@ -91,14 +90,14 @@ func discordItem(m *discordMessage, src discordSource, now time.Time) (items.New
 	if text == "" {
 		return items.NewItem{}, src.where + " " + discordShort(m.ID) + ": no text or attachments", nil
 	}
-	guild := discordClip(m.GuildID)
+	guild := Clip(m.GuildID)
 	if guild == "" {
-		guild = discordClip(src.guildID)
+		guild = Clip(src.guildID)
 	}
 	return items.NewItem{
 		Channel:    "discord",
-		ExternalID: discordClip(m.ID),
-		Author:     discordClip(m.Author.Username),
+		ExternalID: Clip(m.ID),
+		Author:     Clip(m.Author.Username),
 		Text:       text,
 		URL:        discordURL(guild, m.ChannelID, m.ID),
 		CreatedAt:  discordCreatedAt(m.Timestamp, m.ID, now),
@@ -138,9 +137,9 @@ func discordContent(m *discordMessage) string {
 func discordThreadID(m *discordMessage, src discordSource) string {
 	switch {
 	case m.Thread != nil && m.Thread.ID != "":
-		return discordClip(m.Thread.ID)
+		return Clip(m.Thread.ID)
 	case src.inThread || (len(m.Position) > 0 && string(m.Position) != "null"):
-		return discordClip(m.ChannelID)
+		return Clip(m.ChannelID)
 	}
 	return ""
 }
@@ -151,7 +150,7 @@ func discordParentID(m *discordMessage) string {
 	if m.Type != discordTypeReply || m.MessageReference == nil || m.MessageReference.Type != 0 {
 		return ""
 	}
-	return discordClip(m.MessageReference.MessageID)
+	return Clip(m.MessageReference.MessageID)
 }
 
 func discordMetadata(m *discordMessage, guild string, atts []Attachment, cut bool, extra map[string]string) json.RawMessage {
@@ -177,7 +176,7 @@ func discordMetadata(m *discordMessage, guild string, atts []Attachment, cut boo
 }
 
 func discordPut(md map[string]any, key, v string) {
-	if v = discordClip(v); v != "" {
+	if v = Clip(v); v != "" {
 		md[key] = v
 	}
 }
@@ -189,9 +188,9 @@ func discordAttachments(in []discordAttachment) []Attachment {
 	out := make([]Attachment, 0, len(in))
 	for _, a := range in {
 		out = append(out, Attachment{
-			Name:        discordClip(a.Filename),
-			ContentType: discordClip(a.ContentType),
-			URL:         discordClean(a.URL),
+			Name:        Clip(a.Filename),
+			ContentType: Clip(a.ContentType),
+			URL:         clean(a.URL),
 			Size:        a.Size,
 		})
 	}
@@ -241,18 +240,9 @@ func discordCreatedAt(ts, id string, now time.Time) string {
 	return Timestamp(t)
 }
 
-// discordClean drops NULs and invalid UTF-8 from a value kept as is.
-func discordClean(s string) string {
-	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
-}
-
-// discordClip cleans an identifier-like value and cuts it to
-// items.MaxIDBytes.
-func discordClip(s string) string { return Clip(discordClean(s)) }
-
 // discordShort quotes at most 64 runes of a value for a skip reason.
 func discordShort(s string) string {
-	r := []rune(discordClip(s))
+	r := []rune(Clip(s))
 	if len(r) > 64 {
 		r = r[:64]
 	}

@@ -91,18 +91,50 @@ func Metadata(m map[string]any) json.RawMessage {
 	}
 }
 
-// Clip cuts an identifier-like value (author, thread id) to
-// items.MaxIDBytes at a rune boundary.
-func Clip(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= items.MaxIDBytes {
+// Clip makes an identifier-like value (author, thread id) fit an item:
+// invalid UTF-8 replaced, NULs removed, cut to items.MaxIDBytes at a rune
+// boundary.
+func Clip(s string) string { return clipTo(s, items.MaxIDBytes) }
+
+// clean replaces invalid UTF-8 and drops NULs, for a value kept whole
+// (a URL).
+func clean(s string) string { return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "") }
+
+// clipTo is Clip with another bound.
+func clipTo(s string, max int) string {
+	s = clean(s)
+	if len(s) <= max {
 		return s
 	}
-	cut := items.MaxIDBytes
+	cut := max
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return s[:cut]
+}
+
+// MetaString makes a string fit metadata and skip reasons: Clip'ed to max
+// bytes, and without a literal `\u0000`, which items reads as an escaped
+// NUL once encoded.
+func MetaString(s string, max int) string {
+	s = clipTo(s, max)
+	for strings.Contains(s, `\u0000`) {
+		s = strings.ReplaceAll(s, `\u0000`, `u0000`)
+	}
+	return s
+}
+
+// CreatedAt formats a platform's time for NewItem.CreatedAt: "" when it is
+// absent or before 2000 (an unreadable or placeholder date), now when it
+// is in the future (a platform clock ahead of ours).
+func CreatedAt(t, now time.Time) string {
+	if t.IsZero() || t.Year() < 2000 {
+		return ""
+	}
+	if t.After(now) {
+		t = now
+	}
+	return Timestamp(t)
 }
 
 // Timestamp formats t for NewItem.CreatedAt; the zero time gives "" (the

@@ -167,7 +167,7 @@ func (w *redditWalk) skip(format string, args ...any) {
 
 func (w *redditWalk) thing(t *redditThing, depth int) {
 	if depth > RedditMaxDepth {
-		w.skip("%s %s: deeper than %d levels, not read", t.Kind, redditMetaString(t.Data.Name), RedditMaxDepth)
+		w.skip("%s %s: deeper than %d levels, not read", t.Kind, MetaString(t.Data.Name, items.MaxIDBytes), RedditMaxDepth)
 		return
 	}
 	switch t.Kind {
@@ -189,7 +189,7 @@ func (w *redditWalk) thing(t *redditThing, depth int) {
 	case "":
 		w.skip("a thing without kind")
 	default:
-		w.skip("%s: not a submission or a comment", redditMetaString(t.Kind))
+		w.skip("%s: not a submission or a comment", MetaString(t.Kind, items.MaxIDBytes))
 	}
 }
 
@@ -219,14 +219,14 @@ func (w *redditWalk) post(kind string, p *redditData) {
 	ev := Event{Kind: KindMessage, Item: items.NewItem{
 		Channel:    "reddit",
 		ExternalID: name,
-		Author:     redditClean(p.Author),
+		Author:     Clip(p.Author),
 		Text:       text,
 		URL:        redditURL(p.Permalink),
-		CreatedAt:  redditTime(redditUnix(p.CreatedUTC), w.now),
+		CreatedAt:  CreatedAt(redditUnix(p.CreatedUTC), w.now),
 		ThreadID:   name,
 	}}
 	if kind == "t1" {
-		ev.Item.ThreadID, ev.Item.ParentID = redditClean(p.LinkID), redditClean(p.ParentID)
+		ev.Item.ThreadID, ev.Item.ParentID = Clip(p.LinkID), Clip(p.ParentID)
 	}
 	edited, isEdit := redditEdited(p.Edited, w.now)
 	if isEdit {
@@ -238,9 +238,9 @@ func (w *redditWalk) post(kind string, p *redditData) {
 
 func (w *redditWalk) metadata(kind string, p *redditData, edited any, cut bool) json.RawMessage {
 	m := map[string]any{
-		"subreddit": redditMetaString(p.Subreddit),
+		"subreddit": MetaString(p.Subreddit, items.MaxIDBytes),
 		"score":     p.Score,
-		"permalink": redditMetaString(p.Permalink),
+		"permalink": MetaString(p.Permalink, items.MaxIDBytes),
 		"edited":    edited,
 		"stickied":  p.Stickied,
 	}
@@ -250,7 +250,7 @@ func (w *redditWalk) metadata(kind string, p *redditData, edited any, cut bool) 
 		m["over_18"] = v
 	}
 	if p.Distinguished != "" {
-		m["distinguished"] = redditMetaString(p.Distinguished)
+		m["distinguished"] = MetaString(p.Distinguished, items.MaxIDBytes)
 	}
 	if cut {
 		m["truncated"] = true
@@ -305,7 +305,7 @@ func redditEdited(v any, now time.Time) (any, bool) {
 		if e <= 0 {
 			return false, false
 		}
-		if ts := redditTime(redditUnix(e), now); ts != "" {
+		if ts := CreatedAt(redditUnix(e), now); ts != "" {
 			return ts, true
 		}
 		return true, true
@@ -321,18 +321,6 @@ func redditUnix(sec float64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(int64(sec * 1000))
-}
-
-// redditTime formats t for created_at: "" when absent or before 2000, now
-// when in the future.
-func redditTime(t time.Time, now time.Time) string {
-	if t.IsZero() || t.Year() < 2000 {
-		return ""
-	}
-	if t.After(now) {
-		t = now
-	}
-	return Timestamp(t)
 }
 
 // redditURL is the permalink as an absolute URL, "" when unusable.
@@ -352,17 +340,3 @@ func redditURL(permalink string) string {
 
 // redditClean makes an identifier-like value (author, thread and parent
 // ids) fit an item: no NUL, valid UTF-8, at most items.MaxIDBytes.
-func redditClean(s string) string {
-	return Clip(strings.ReplaceAll(s, "\x00", ""))
-}
-
-// redditMetaString makes a string fit metadata and reasons: clipped, no
-// NUL, and no literal `\u0000`, which items reads as an escaped NUL once
-// encoded.
-func redditMetaString(s string) string {
-	s = redditClean(s)
-	for strings.Contains(s, `\u0000`) {
-		s = strings.ReplaceAll(s, `\u0000`, `u0000`)
-	}
-	return s
-}

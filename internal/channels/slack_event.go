@@ -141,7 +141,7 @@ func slackItem(env *slackEnvelope, channel string, m *slackMessage, where string
 	it := items.NewItem{
 		Channel:    "slack",
 		ExternalID: slackID(channel, m.TS),
-		Author:     slackClip(m.User),
+		Author:     Clip(m.User),
 		Text:       text,
 		CreatedAt:  slackCreatedAt(m.TS, now),
 		Metadata:   slackMetadata(env, channel, m, files, cut),
@@ -185,12 +185,12 @@ func slackFiles(in []slackFile) []Attachment {
 	}
 	out := make([]Attachment, 0, len(in))
 	for _, f := range in {
-		a := Attachment{Name: slackClip(f.Name), ContentType: slackClip(f.Mimetype), URL: slackClean(f.URLPrivate), Size: f.Size}
+		a := Attachment{Name: Clip(f.Name), ContentType: Clip(f.Mimetype), URL: clean(f.URLPrivate), Size: f.Size}
 		if a.Name == "" {
-			a.Name = slackClip(f.Title)
+			a.Name = Clip(f.Title)
 		}
 		if a.URL == "" {
-			a.URL = slackClean(f.Permalink)
+			a.URL = clean(f.Permalink)
 		}
 		out = append(out, a)
 	}
@@ -238,10 +238,10 @@ func slackDigits(s string) bool {
 
 // slackID is the external id of message ts in channel: ts is unique only
 // within a channel.
-func slackID(channel, ts string) string { return slackClip(channel + ":" + ts) }
+func slackID(channel, ts string) string { return Clip(channel + ":" + ts) }
 
 func slackPut(md map[string]any, key, v string) {
-	if v = slackClip(v); v != "" {
+	if v = Clip(v); v != "" {
 		md[key] = v
 	}
 }
@@ -253,18 +253,9 @@ func slackList(s string) []string {
 	return []string{s}
 }
 
-// slackClean drops NULs and invalid UTF-8 from a value kept as is.
-func slackClean(s string) string {
-	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
-}
-
-// slackClip cleans an identifier-like value and cuts it to
-// items.MaxIDBytes.
-func slackClip(s string) string { return Clip(slackClean(s)) }
-
 // slackShort is at most 64 runes of a value, for a skip reason.
 func slackShort(s string) string {
-	r := []rune(slackClip(s))
+	r := []rune(Clip(s))
 	if len(r) > 64 {
 		r = r[:64]
 	}

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -188,26 +187,8 @@ func (w *telegramWalk) update(i int, u map[string]json.RawMessage) error {
 func telegramOther(u map[string]json.RawMessage) string {
 	for _, k := range slices.Sorted(maps.Keys(u)) {
 		if k != "update_id" {
-			return telegramMetaString(k, 64)
+			return MetaString(k, 64)
 		}
 	}
 	return "an empty update"
-}
-
-// telegramMetaString makes a string fit metadata and reasons: valid
-// UTF-8, no NUL, at most max bytes, and no literal `\u0000`, which items
-// reads as an escaped NUL once encoded.
-func telegramMetaString(s string, max int) string {
-	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && (s[cut]&0xC0) == 0x80 {
-			cut--
-		}
-		s = s[:cut]
-	}
-	for strings.Contains(s, `\u0000`) {
-		s = strings.ReplaceAll(s, `\u0000`, `u0000`)
-	}
-	return s
 }

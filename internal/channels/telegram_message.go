@@ -174,8 +174,8 @@ func (m *telegramMessage) metadata(updateID int64, atts []telegramAttachment, cu
 	md := map[string]any{
 		"chat_id":    m.Chat.ID,
 		"message_id": m.MessageID,
-		"chat_type":  telegramMetaString(m.Chat.Type, 32),
-		"chat_title": telegramMetaString(m.Chat.Title, items.MaxIDBytes),
+		"chat_type":  MetaString(m.Chat.Type, 32),
+		"chat_title": MetaString(m.Chat.Title, items.MaxIDBytes),
 		"update_id":  updateID,
 	}
 	if m.MessageThreadID != 0 {
@@ -201,13 +201,13 @@ func (m *telegramMessage) metadata(updateID int64, atts []telegramAttachment, cu
 func (m *telegramMessage) author() string {
 	switch {
 	case m.onBehalfOfChat():
-		return telegramClean(cmp.Or(m.SenderChat.Title, m.SenderChat.Username))
+		return Clip(cmp.Or(m.SenderChat.Title, m.SenderChat.Username))
 	case m.Chat.Type == "channel" || m.From == nil:
-		return telegramClean(cmp.Or(m.Chat.Title, m.Chat.Username))
+		return Clip(cmp.Or(m.Chat.Title, m.Chat.Username))
 	case m.From.Username != "":
-		return telegramClean(m.From.Username)
+		return Clip(m.From.Username)
 	default:
-		return telegramClean(strings.TrimSpace(m.From.FirstName + " " + m.From.LastName))
+		return Clip(strings.TrimSpace(m.From.FirstName + " " + m.From.LastName))
 	}
 }
 
@@ -249,15 +249,15 @@ func (m *telegramMessage) attachments() []telegramAttachment {
 func telegramAttach(typ string, f *telegramFile) telegramAttachment {
 	return telegramAttachment{
 		Type:         typ,
-		FileID:       telegramMetaString(f.FileID, items.MaxIDBytes),
-		FileUniqueID: telegramMetaString(f.FileUniqueID, items.MaxIDBytes),
-		MimeType:     telegramMetaString(f.MimeType, 128),
+		FileID:       MetaString(f.FileID, items.MaxIDBytes),
+		FileUniqueID: MetaString(f.FileUniqueID, items.MaxIDBytes),
+		MimeType:     MetaString(f.MimeType, 128),
 		Size:         f.FileSize,
-		FileName:     telegramMetaString(f.FileName, items.MaxIDBytes),
+		FileName:     MetaString(f.FileName, items.MaxIDBytes),
 		Width:        f.Width,
 		Height:       f.Height,
 		Duration:     f.Duration,
-		Emoji:        telegramMetaString(f.Emoji, 32),
+		Emoji:        MetaString(f.Emoji, 32),
 	}
 }
 
@@ -276,16 +276,5 @@ func telegramTime(unix int64, now time.Time) string {
 	if unix <= 0 || unix > 1e11 {
 		return ""
 	}
-	t := time.Unix(unix, 0)
-	if t.Year() < 2000 {
-		return ""
-	}
-	if t.After(now) {
-		t = now
-	}
-	return Timestamp(t)
+	return CreatedAt(time.Unix(unix, 0), now)
 }
-
-// telegramClean makes an identifier-like value fit an item: no NUL, valid
-// UTF-8, at most items.MaxIDBytes.
-func telegramClean(s string) string { return Clip(strings.ReplaceAll(s, "\x00", "")) }

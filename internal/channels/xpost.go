@@ -171,7 +171,7 @@ func xUnmarshal(raw json.RawMessage, what string, v any) error {
 // xID checks an id from the payload for use in an external id: "" when
 // empty, too long or not clean text.
 func xID(s string) string {
-	if s == "" || len(s) > 200 || s != xClean(s) {
+	if s == "" || len(s) > 200 || s != Clip(s) {
 		return ""
 	}
 	return s
@@ -218,9 +218,9 @@ func xPostURL(username, id string) string {
 // xAuthor is "@" + username, or the user id when the username is unknown.
 func xAuthor(username, id string) string {
 	if username != "" {
-		return xClean("@" + username)
+		return Clip("@" + username)
 	}
-	return xClean(id)
+	return Clip(id)
 }
 
 var xUnescape = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
@@ -236,40 +236,6 @@ func xText(s string, atts []xAttachment) (string, bool) {
 		text = AttachmentsOnly(list)
 	}
 	return text, cut
-}
-
-// xTime formats t for created_at: "" when absent or before 2000, now when
-// in the future.
-func xTime(t time.Time, now time.Time) string {
-	if t.IsZero() || t.Year() < 2000 {
-		return ""
-	}
-	if t.After(now) {
-		t = now
-	}
-	return Timestamp(t)
-}
-
-// xClean makes an identifier-like value fit an item: no NUL, valid UTF-8,
-// at most items.MaxIDBytes.
-func xClean(s string) string { return Clip(strings.ReplaceAll(s, "\x00", "")) }
-
-// xMetaString makes a string fit metadata: valid UTF-8, no NUL, at most
-// max bytes, and no literal `\u0000`, which items reads as an escaped NUL
-// once encoded.
-func xMetaString(s string, max int) string {
-	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-	if len(s) > max {
-		cut := max
-		for cut > 0 && (s[cut]&0xC0) == 0x80 {
-			cut--
-		}
-		s = s[:cut]
-	}
-	for strings.Contains(s, `\u0000`) {
-		s = strings.ReplaceAll(s, `\u0000`, `u0000`)
-	}
-	return s
 }
 
 // xMetadata encodes m after adding "truncated" when the text was cut.

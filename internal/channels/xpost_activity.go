@@ -119,7 +119,7 @@ func (w *xWalk) activityPart(k string, top map[string]json.RawMessage) error {
 		return w.v1DMs(top)
 	default:
 		if strings.HasSuffix(k, "_events") || k == "user_event" {
-			w.skip("%s: not messages", xMetaString(k, 64))
+			w.skip("%s: not messages", MetaString(k, 64))
 		}
 	}
 	return nil
@@ -149,7 +149,7 @@ func (w *xWalk) v1DMs(top map[string]json.RawMessage) error {
 	for i := range dms {
 		e := &dms[i]
 		if e.Type != "message_create" {
-			w.skip("dm event %s: %s is not a message", xMetaString(e.ID, 64), xMetaString(e.Type, 64))
+			w.skip("dm event %s: %s is not a message", MetaString(e.ID, 64), MetaString(e.Type, 64))
 			continue
 		}
 		w.dm(xV1DMItem(e, users))
@@ -193,15 +193,15 @@ func xV1Post(t *xV1Tweet) *xPost {
 }
 
 func xV1Quoted(t *xV1Tweet) *xQuoted {
-	q := &xQuoted{ID: xMetaString(t.QuotedStatusIDStr, 64)}
+	q := &xQuoted{ID: MetaString(t.QuotedStatusIDStr, 64)}
 	if s := t.QuotedStatus; s != nil {
 		text := cmp.Or(s.FullText, s.Text)
 		if s.ExtendedTweet != nil && s.ExtendedTweet.FullText != "" {
 			text = s.ExtendedTweet.FullText
 		}
-		q.Text = xMetaString(xUnescape.Replace(text), xQuotedTextBytes)
+		q.Text = MetaString(xUnescape.Replace(text), xQuotedTextBytes)
 		if s.User.ScreenName != "" {
-			q.Author = xMetaString("@"+s.User.ScreenName, 64)
+			q.Author = MetaString("@"+s.User.ScreenName, 64)
 		}
 	}
 	return q
@@ -211,10 +211,10 @@ func xV1Attachments(media []xV1Media) []xAttachment {
 	var out []xAttachment
 	for _, m := range media {
 		out = append(out, xAttachment{
-			MediaKey: xMetaString(m.IDStr, 64),
-			Type:     xMetaString(m.Type, 32),
-			URL:      xMetaString(m.MediaURLHTTPS, 2048),
-			AltText:  xMetaString(m.ExtAltText, 1000),
+			MediaKey: MetaString(m.IDStr, 64),
+			Type:     MetaString(m.Type, 32),
+			URL:      MetaString(m.MediaURLHTTPS, 2048),
+			AltText:  MetaString(m.ExtAltText, 1000),
 		})
 	}
 	return out

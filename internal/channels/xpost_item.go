@@ -99,9 +99,9 @@ func (w *xWalk) post(p *xPost) {
 		Author:     xAuthor(p.Username, p.AuthorID),
 		Text:       text,
 		URL:        xPostURL(p.Username, id),
-		CreatedAt:  xTime(p.CreatedAt, w.now),
-		ThreadID:   xClean(p.ConversationID),
-		ParentID:   xClean(p.ParentID),
+		CreatedAt:  CreatedAt(p.CreatedAt, w.now),
+		ThreadID:   Clip(p.ConversationID),
+		ParentID:   Clip(p.ParentID),
 		Metadata:   xMetadata(p.metadata(), cut),
 	})
 }
@@ -132,7 +132,7 @@ func (p *xPost) metadata() map[string]any {
 	if len(p.EditHistory) > 1 {
 		ids := make([]string, len(p.EditHistory))
 		for i, id := range p.EditHistory {
-			ids[i] = xMetaString(id, 64)
+			ids[i] = MetaString(id, 64)
 		}
 		m["edit_history_tweet_ids"] = ids
 	}
@@ -167,8 +167,8 @@ func (w *xWalk) dm(d *xDM) {
 		ExternalID: "dm:" + id,
 		Author:     xAuthor(d.Username, d.SenderID),
 		Text:       text,
-		CreatedAt:  xTime(d.CreatedAt, w.now),
-		ThreadID:   xClean(d.ConversationID),
+		CreatedAt:  CreatedAt(d.CreatedAt, w.now),
+		ThreadID:   Clip(d.ConversationID),
 		Metadata:   xMetadata(m, cut),
 	})
 }
@@ -176,6 +176,6 @@ func (w *xWalk) dm(d *xDM) {
 // xSet sets m[k] to a cleaned v when v is not empty.
 func xSet(m map[string]any, k, v string) {
 	if v != "" {
-		m[k] = xMetaString(v, items.MaxIDBytes)
+		m[k] = MetaString(v, items.MaxIDBytes)
 	}
 }

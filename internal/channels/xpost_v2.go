@@ -72,11 +72,11 @@ func xV2Index(inc *xV2Includes) *xV2Lookup {
 	}
 	for _, m := range inc.Media {
 		l.media[m.MediaKey] = xAttachment{
-			MediaKey:        xMetaString(m.MediaKey, 64),
-			Type:            xMetaString(m.Type, 32),
-			URL:             xMetaString(m.URL, 2048),
-			PreviewImageURL: xMetaString(m.PreviewImageURL, 2048),
-			AltText:         xMetaString(m.AltText, 1000),
+			MediaKey:        MetaString(m.MediaKey, 64),
+			Type:            MetaString(m.Type, 32),
+			URL:             MetaString(m.URL, 2048),
+			PreviewImageURL: MetaString(m.PreviewImageURL, 2048),
+			AltText:         MetaString(m.AltText, 1000),
 			Width:           m.Width,
 			Height:          m.Height,
 			DurationMS:      m.DurationMS,
@@ -91,7 +91,7 @@ func (l *xV2Lookup) attachments(keys []string) []xAttachment {
 	for _, k := range keys {
 		a, ok := l.media[k]
 		if !ok {
-			a = xAttachment{MediaKey: xMetaString(k, 64)}
+			a = xAttachment{MediaKey: MetaString(k, 64)}
 		}
 		out = append(out, a)
 	}
@@ -175,15 +175,15 @@ func (l *xV2Lookup) post(o *xV2Object) *xPost {
 // quoted describes the quoted post id, with its author and text when the
 // response includes it.
 func (l *xV2Lookup) quoted(id string) *xQuoted {
-	q := &xQuoted{ID: xMetaString(id, 64)}
+	q := &xQuoted{ID: MetaString(id, 64)}
 	if t, ok := l.tweets[id]; ok {
 		text := t.Text
 		if t.NoteTweet != nil && t.NoteTweet.Text != "" {
 			text = t.NoteTweet.Text
 		}
-		q.Text = xMetaString(xUnescape.Replace(text), xQuotedTextBytes)
+		q.Text = MetaString(xUnescape.Replace(text), xQuotedTextBytes)
 		if u := l.users[t.AuthorID]; u != "" {
-			q.Author = xMetaString("@"+u, 64)
+			q.Author = MetaString("@"+u, 64)
 		}
 	}
 	return q
@@ -192,7 +192,7 @@ func (l *xV2Lookup) quoted(id string) *xQuoted {
 // v2DM adds a DM event: MessageCreate is a message, others are skipped.
 func (w *xWalk) v2DM(o *xV2Object, l *xV2Lookup) {
 	if o.EventType != "MessageCreate" {
-		w.skip("dm event %s: %s is not a message", xMetaString(o.ID, 64), xMetaString(o.EventType, 64))
+		w.skip("dm event %s: %s is not a message", MetaString(o.ID, 64), MetaString(o.EventType, 64))
 		return
 	}
 	w.dm(&xDM{
