@@ -131,11 +131,7 @@ func IngestPriority(local *classify.Local) func(items.NewItem) int {
 			return pipeline.PriorityNormal
 		}
 		l := res.Labels
-		p := l.Confidence.Risk
-		if l.Risk == taxonomy.RiskNone {
-			p = 1 - p
-		}
-		if p >= dispatch.VetoRisk || l.Urgency == taxonomy.UrgencyHigh || l.Urgency == taxonomy.UrgencyCritical {
+		if l.RiskProbability() >= dispatch.VetoRisk || l.Urgency == taxonomy.UrgencyHigh || l.Urgency == taxonomy.UrgencyCritical {
 			return pipeline.PriorityUrgent
 		}
 		return pipeline.PriorityNormal

@@ -58,12 +58,7 @@ func TestInjectionCannotCloseRouteOrApprove(t *testing.T) {
 		var e struct{ ID, Text, Channel string }
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &e))
 		batch = append(batch, map[string]any{"channel": e.Channel, "external_id": e.ID, "text": e.Text})
-		l := model.Classify(tax, e.Text)
-		p := l.Confidence.Risk
-		if l.Risk == taxonomy.RiskNone {
-			p = 1 - p
-		}
-		if p >= dispatch.VetoRisk {
+		if l := model.Classify(tax, e.Text); l.RiskProbability() >= dispatch.VetoRisk {
 			risky[e.ID] = true
 		}
 	}

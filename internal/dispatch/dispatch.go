@@ -27,7 +27,6 @@ import (
 	"github.com/triage-oss/triage/internal/pipeline"
 	"github.com/triage-oss/triage/internal/postgres"
 	"github.com/triage-oss/triage/internal/routing"
-	"github.com/triage-oss/triage/internal/taxonomy"
 )
 
 //go:embed queries.sql
@@ -240,10 +239,7 @@ func (w *Worker) vetoed(ctx context.Context, tx pgx.Tx, it items.Item, rule stri
 		return false, fmt.Errorf("second opinion on item %d: %w", it.ID, err)
 	}
 	l := res.Labels
-	p := l.Confidence.Risk // the probability of some risk
-	if l.Risk == taxonomy.RiskNone {
-		p = 1 - p
-	}
+	p := l.RiskProbability()
 	if p < VetoRisk {
 		return false, nil
 	}

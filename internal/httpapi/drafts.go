@@ -204,20 +204,7 @@ type closeItemRequest struct {
 
 // handleCloseItem closes an item that needs no reply, with the reason.
 func (s *Server) handleCloseItem(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id", "item")
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	var req closeItemRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	it, err := s.cfg.Drafts.Dismiss(r.Context(), id, req.Reviewer, req.Reason)
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, it)
+	serveAction(s, w, r, "id", "item", func(id int64, req closeItemRequest) (any, error) {
+		return s.cfg.Drafts.Dismiss(r.Context(), id, req.Reviewer, req.Reason)
+	})
 }

@@ -62,6 +62,29 @@ func pathID(r *http.Request, name, what string) (int64, error) {
 	return id, nil
 }
 
+// serveAction serves a POST on a resource named by the path value param
+// (what, for a not-found message): the JSON body is decoded (unknown fields
+// refused) into a Req, do runs with the id, and its result is the 200
+// answer; any error is a problem document.
+func serveAction[Req any](s *Server, w http.ResponseWriter, r *http.Request, param, what string, do func(id int64, req Req) (any, error)) {
+	id, err := pathID(r, param, what)
+	if err != nil {
+		writeError(w, r, s.cfg.Logger, err)
+		return
+	}
+	var req Req
+	if err := s.decodeJSON(w, r, &req); err != nil {
+		writeError(w, r, s.cfg.Logger, err)
+		return
+	}
+	out, err := do(id, req)
+	if err != nil {
+		writeError(w, r, s.cfg.Logger, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) handleGetIncident(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id", "incident")
 	if err != nil {
@@ -82,22 +105,10 @@ type incidentReplyRequest struct {
 }
 
 func (s *Server) handleIncidentReply(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id", "incident")
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	var req incidentReplyRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	n, err := s.cfg.Incidents.Reply(r.Context(), id, req.Body, req.Reviewer)
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"incident_id": id, "replied": n})
+	serveAction(s, w, r, "id", "incident", func(id int64, req incidentReplyRequest) (any, error) {
+		n, err := s.cfg.Incidents.Reply(r.Context(), id, req.Body, req.Reviewer)
+		return map[string]any{"incident_id": id, "replied": n}, err
+	})
 }
 
 type incidentCloseRequest struct {
@@ -106,22 +117,10 @@ type incidentCloseRequest struct {
 }
 
 func (s *Server) handleIncidentClose(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id", "incident")
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	var req incidentCloseRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	n, err := s.cfg.Incidents.Close(r.Context(), id, req.Reviewer, req.Reason)
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"incident_id": id, "closed": n})
+	serveAction(s, w, r, "id", "incident", func(id int64, req incidentCloseRequest) (any, error) {
+		n, err := s.cfg.Incidents.Close(r.Context(), id, req.Reviewer, req.Reason)
+		return map[string]any{"incident_id": id, "closed": n}, err
+	})
 }
 
 func (s *Server) handleQAQueue(w http.ResponseWriter, r *http.Request) {
@@ -154,24 +153,11 @@ type verdictRequest struct {
 }
 
 func (s *Server) handleQAVerdict(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "item", "QA sample of item")
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	var req verdictRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	if err := s.cfg.QA.Judge(r.Context(), id, req.Verdict, req.Reviewer, req.Note); err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	audit, err := s.cfg.QA.Audit(r.Context())
-	if err != nil {
-		writeError(w, r, s.cfg.Logger, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"item_id": id, "verdict": req.Verdict, "audit": audit})
+	serveAction(s, w, r, "item", "QA sample of item", func(id int64, req verdictRequest) (any, error) {
+		if err := s.cfg.QA.Judge(r.Context(), id, req.Verdict, req.Reviewer, req.Note); err != nil {
+			return nil, err
+		}
+		audit, err := s.cfg.QA.Audit(r.Context())
+		return map[string]any{"item_id": id, "verdict": req.Verdict, "audit": audit}, err
+	})
 }

@@ -26,6 +26,15 @@ type Classification struct {
 	Confidence Confidence `json:"confidence"`
 }
 
+// RiskProbability is the probability the labels give some risk: the risk
+// confidence when a risk is named, its complement when the risk is none.
+func (c *Classification) RiskProbability() float64 {
+	if c.Risk == RiskNone {
+		return 1 - c.Confidence.Risk
+	}
+	return c.Confidence.Risk
+}
+
 // MaxSummaryLen is the longest summary accepted, in bytes.
 const MaxSummaryLen = 500
 
