@@ -105,9 +105,13 @@ func (r *runner) measureRetrieval(ctx context.Context, pool *pgxpool.Pool, queri
 // SeedKB makes pool's knowledge base hold the first n articles of
 // KBArticles, embedded with e: unless it holds n passages or more, all
 // embedded with e's model, it imports them (an import changes only what
-// differs), embeds what is missing and analyzes the tables.
+// differs), embeds what is missing and analyzes the tables. The model's
+// index is built if it is missing.
 func SeedKB(ctx context.Context, pool *pgxpool.Pool, e kb.Embedder, dataDir string, n int) error {
 	store := kb.NewStore(pool)
+	if err := store.RegisterModel(ctx, e.Model(), e.Dim(), nil); err != nil {
+		return err
+	}
 	_, chunks, embedded, err := store.Stats(ctx, e.Model())
 	if err != nil || (chunks >= n && embedded >= chunks) {
 		return err
@@ -150,7 +154,7 @@ func searchLatency(ctx context.Context, r *kb.Retriever, queries []kb.EvalQuery,
 	return ms(percentile(lat, 0.50)), ms(percentile(lat, 0.95)), nil
 }
 
-// recallAt10 compares the vector search (HNSW over binary quantization,
+// recallAt10 compares the vector search (HNSW over half-precision vectors,
 // re-ranked by exact cosine) with an exact scan for each question.
 func recallAt10(ctx context.Context, pool *pgxpool.Pool, r *kb.Retriever, e kb.Embedder, queries []kb.EvalQuery) (float64, error) {
 	var sum float64

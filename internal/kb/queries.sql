@@ -83,3 +83,7 @@ WHERE c.id = ANY ($1::bigint[]);
 -- name: Stats
 SELECT (SELECT count(*) FROM kb_documents), (SELECT count(*) FROM kb_chunks),
        (SELECT count(*) FROM kb_embeddings WHERE model = $1);
+
+-- name: IndexExists
+SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind = 'i');

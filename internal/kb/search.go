@@ -33,10 +33,10 @@ const (
 	DefaultCandidates = 50 // per mode, before fusion
 	// RRFK is reciprocal rank fusion's constant: score = Σ 1/(RRFK + rank).
 	RRFK = 60
-	// The vector index (binary quantized) proposes RerankFactor times the
+	// The vector index proposes RerankFactor times the
 	// candidates wanted, at least MinRerank, for exact cosine re-ranking.
-	RerankFactor = 4
-	MinRerank    = 200
+	RerankFactor = 2
+	MinRerank    = 100
 )
 
 // Hit is one passage found.
@@ -122,8 +122,9 @@ func (r *Retriever) vector(ctx context.Context, q Query, filter []byte) ([]int64
 	if err != nil {
 		return nil, fmt.Errorf("embed query: %w", err)
 	}
-	// The index finds candidates by Hamming distance between binary
-	// quantizations; they are re-ranked by exact cosine distance. The
+	// The index finds candidates by cosine distance between half-precision
+	// vectors (or Hamming distance between binary quantizations, for very
+	// large models); they are re-ranked by exact cosine distance. The
 	// filter is spelled out only when there is one, so that a generic plan
 	// never trades the index for a scan.
 	dim := r.embedder.Dim()
@@ -136,9 +137,9 @@ func (r *Retriever) vector(ctx context.Context, q Query, filter []byte) ([]int64
 	sql := fmt.Sprintf(`SELECT chunk_id FROM (
 			SELECT e.chunk_id, e.embedding FROM kb_embeddings e
 			WHERE e.model = $2%[5]s
-			ORDER BY %[1]s <~> %[2]s LIMIT $4) c
+			ORDER BY %[1]s %[6]s %[2]s LIMIT $4) c
 		ORDER BY c.%[3]s <=> $1::vector(%[4]d) LIMIT $3`,
-		bitExpr("e.embedding", dim), bitExpr("$1", dim), dimExpr(dim), dim, where)
+		indexExpr("e.embedding", dim), indexExpr("$1", dim), dimExpr(dim), dim, where, indexDistance(dim))
 	rerank := max(RerankFactor*q.Candidates, MinRerank)
 	var ids []int64
 	err = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {

@@ -115,18 +115,43 @@ func (s *Store) Stats(ctx context.Context, model string) (docs, chunks, embedded
 	return docs, chunks, embedded, err
 }
 
-// indexName is the name of a model's HNSW index.
+// MaxHalfvecDim is the largest dimension an HNSW index over halfvec takes
+// (pgvector 0.7 and later).
+const MaxHalfvecDim = 4000
+
+// indexName is the name of a model's HNSW index. The "h" marks the halfvec
+// index that replaced the binary-quantized one of migration 003's time
+// (migration 011 drops those).
 func indexName(model string) string {
 	h := sha256.Sum256([]byte(model))
-	return "kb_embeddings_hnsw_" + hex.EncodeToString(h[:6])
+	return "kb_embeddings_hnsw_h" + hex.EncodeToString(h[:6])
 }
 
 // dimExpr is the typed vector expression queries rank by.
 func dimExpr(dim int) string { return "embedding::vector(" + strconv.Itoa(dim) + ")" }
 
-// bitExpr is the binary quantization of a vector expression, as a model's
-// index stores it.
-func bitExpr(v string, dim int) string {
+// indexExpr is the expression a model's index stores for the vector
+// expression v: its halfvec, or above MaxHalfvecDim its binary quantization.
+func indexExpr(v string, dim int) string {
 	d := strconv.Itoa(dim)
+	if dim <= MaxHalfvecDim {
+		return v + "::halfvec(" + d + ")"
+	}
 	return "binary_quantize(" + v + "::vector(" + d + "))::bit(" + d + ")"
+}
+
+// indexOps is the operator class of a model's index, and indexDistance the
+// distance operator it serves.
+func indexOps(dim int) string {
+	if dim <= MaxHalfvecDim {
+		return "halfvec_cosine_ops"
+	}
+	return "bit_hamming_ops"
+}
+
+func indexDistance(dim int) string {
+	if dim <= MaxHalfvecDim {
+		return "<=>"
+	}
+	return "<~>"
 }

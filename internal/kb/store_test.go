@@ -150,7 +150,7 @@ func TestModels(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "billing", hits[0].DocumentID, e.Model())
 	}
-	require.Equal(t, 2, b.count(t, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'kb_embeddings_hnsw_%' AND schemaname = current_schema()"))
+	require.Equal(t, 2, b.count(t, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'kb_embeddings_hnsw_h%' AND schemaname = current_schema()"))
 	require.Equal(t, 2, b.count(t, "SELECT count(DISTINCT model) FROM kb_embeddings"))
 	require.ErrorContains(t, b.store.RegisterModel(b.ctx, b.local.Model(), 7, nil), "registered with 1024 dimensions")
 }
