@@ -100,7 +100,18 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 	}
 	sender := cmp.Or[drafts.Sender](opts.Sender, NewSender(cfg))
 
-	tcfg := pipeline.WorkerConfig{DuplicateWindow: cfg.DuplicateWindow, JobTimeout: cfg.JobTimeout, Logger: log, OnTriaged: enqueueDispatch}
+	local, err := NewLocal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	dispatcher := dispatch.NewWorker(pool, routes, log).WithSecondOpinion(local)
+	tcfg := pipeline.WorkerConfig{DuplicateWindow: cfg.DuplicateWindow, JobTimeout: cfg.JobTimeout, Logger: log,
+		// Routing, auto-closure and the draft job are decided in the
+		// transaction that stores the classification.
+		OnTriaged: func(ctx context.Context, tx pgx.Tx, it items.Item, _ classify.Result, state items.State) error {
+			it.State = state
+			return dispatcher.Dispatch(ctx, tx, it)
+		}}
 	if cfg.NearDupThreshold <= 1 {
 		team, priority := routes.Fallback()
 		tcfg.NearDuplicates = clusters.NewMatcher(pool, embedder, clusters.Config{
@@ -120,11 +131,10 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 	river.AddWorker(workers, drafts.NewDraftWorker(pool, kb.NewRetriever(pool, embedder), writer, drafts.WorkerConfig{Rules: draftRules, Logger: log}))
 	river.AddWorker(workers, drafts.NewSendWorker(pool, sender, log))
 	river.AddWorker(workers, embedWorker)
-	local, err := NewLocal(cfg)
-	if err != nil {
-		return nil, err
-	}
-	river.AddWorker(workers, dispatch.NewWorker(pool, routes, log).WithSecondOpinion(local))
+	prune := clusters.NewPruneWorker(pool, cfg.NearDupWindow, log)
+	river.AddWorker(workers, prune)
+	// Dispatch jobs queued before dispatch ran in the triage job.
+	river.AddWorker(workers, dispatcher)
 	river.AddWorker(workers, dispatch.NewNotifyWorker(pool, routes, log))
 	river.AddWorker(workers, sla)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -139,7 +149,7 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 			pipeline.QueueMaintenance: {MaxWorkers: 2},
 		},
 		PeriodicJobs: []*river.PeriodicJob{rescue.PeriodicJob(), embedWorker.PeriodicJob(10 * time.Minute),
-			sla.PeriodicJob(cfg.SLAScanInterval)},
+			sla.PeriodicJob(cfg.SLAScanInterval), prune.PeriodicJob(time.Hour)},
 		RetryPolicy: opts.RetryPolicy,
 		JobTimeout:  cfg.JobTimeout,
 		// A job still "running" this long after it started was held by a
@@ -151,12 +161,6 @@ func newWorker(ctx context.Context, pool *pgxpool.Pool, cfg config.Config, log *
 		return nil, fmt.Errorf("river client: %w", err)
 	}
 	return &Worker{Pool: pool, River: client, Logger: log}, nil
-}
-
-// enqueueDispatch queues the dispatch (auto-closure, routing, drafting)
-// of a triaged item, in the transaction that stores its classification.
-func enqueueDispatch(ctx context.Context, tx pgx.Tx, it items.Item, _ classify.Result, _ items.State) error {
-	return dispatch.Enqueue(ctx, tx, it.ID)
 }
 
 // RoutingRules loads the routing rules file of cfg (the built-in rules

@@ -36,6 +36,9 @@ const (
 	DefaultIncidentWindow = time.Hour
 	// maxTextBytes bounds the part of an item compared.
 	maxTextBytes = 2000
+	// candidates is how many nearest recent items of the family the index
+	// proposes; the best of them that qualifies is the match.
+	candidates = 20
 )
 
 // Config tunes near-duplicate detection.
@@ -108,25 +111,94 @@ func (m *Matcher) Find(ctx context.Context, it items.Item) (Match, bool, error) 
 		return Match{}, false, fmt.Errorf("embed item %d: %w", it.ID, err)
 	}
 	v, fam := pgvector.NewVector(vecs[0]), Family(it.Channel)
-	if _, err := m.pool.Exec(ctx, queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), fam, it.ReceivedAt, v); err != nil {
+	sketch := pgvector.NewHalfVector(Sketch(vecs[0]))
+	if _, err := m.pool.Exec(ctx, queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), fam, it.ReceivedAt, v, sketch); err != nil {
 		return Match{}, false, fmt.Errorf("store embedding of item %d: %w", it.ID, err)
 	}
-	since := it.ReceivedAt.Add(-m.cfg.Window)
-	for _, q := range []string{"Nearest", "NearestPending"} {
-		mt := Match{Pending: q == "NearestPending"}
-		err = m.pool.QueryRow(ctx, queries.Get(q), v, m.embedder.Model(), fam, since, it.ID).Scan(&mt.Origin, &mt.Similarity)
-		if errors.Is(err, pgx.ErrNoRows) {
+	near, err := m.nearest(ctx, fam, v, sketch, it)
+	if err != nil {
+		return Match{}, false, fmt.Errorf("near-duplicates of item %d: %w", it.ID, err)
+	}
+	return pick(near, it.ID, m.cfg.Threshold)
+}
+
+// neighbour is a recent item of the family near the one matched.
+type neighbour struct {
+	id         int64
+	similarity float64
+	state      items.State
+}
+
+// pick returns the most similar neighbour at or above threshold that has a
+// classification, own or inherited; failing that, the most similar one
+// received before the item (a lower id) and still waiting for triage.
+func pick(near []neighbour, id int64, threshold float64) (Match, bool, error) {
+	var pending *neighbour
+	for i, n := range near {
+		if n.similarity < threshold {
 			continue
 		}
-		if err != nil {
-			return Match{}, false, fmt.Errorf("near-duplicates of item %d: %w", it.ID, err)
+		switch {
+		case classifiedStates[n.state]:
+			return Match{Origin: n.id, Similarity: n.similarity}, true, nil
+		case n.state == items.StateReceived && n.id < id && (pending == nil || n.similarity > pending.similarity):
+			pending = &near[i]
 		}
-		if mt.Similarity >= m.cfg.Threshold {
-			return mt, true, nil
-		}
+	}
+	if pending != nil {
+		return Match{Origin: pending.id, Similarity: pending.similarity, Pending: true}, true, nil
 	}
 	return Match{}, false, nil
 }
+
+// classifiedStates are the states of an item that has a classification a
+// near-duplicate can inherit.
+var classifiedStates = map[items.State]bool{
+	items.StateClassified: true, items.StatePendingReview: true, items.StateApproved: true,
+	items.StateReplied: true, items.StateClosed: true, items.StateAutoClosed: true,
+}
+
+// nearest returns the candidates nearest recent items of the family
+// embedded with the matcher's model (received within the window, other
+// than the item), by exact cosine similarity, best first. The family's
+// HNSW index over sketches proposes them; pgvector's iterative scan keeps
+// reading it while the window and the model leave fewer than candidates.
+func (m *Matcher) nearest(ctx context.Context, family string, v pgvector.Vector, sketch pgvector.HalfVector, it items.Item) ([]neighbour, error) {
+	search, ok := searches[family]
+	if !ok {
+		return nil, fmt.Errorf("no index for channel family %q", family)
+	}
+	var out []neighbour
+	err := pgx.BeginFunc(ctx, m.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue("SET LOCAL hnsw.ef_search = 40")
+		b.Queue("SET LOCAL hnsw.iterative_scan = relaxed_order")
+		// A family without recent items would have the scan read the
+		// whole index: a thousand tuples is plenty for twenty.
+		b.Queue("SET LOCAL hnsw.max_scan_tuples = 1000")
+		b.Queue(search, sketch, it.ReceivedAt.Add(-m.cfg.Window), it.ID, candidates, v, m.embedder.Model()).Query(func(rows pgx.Rows) error {
+			var n neighbour
+			_, err := pgx.ForEachRow(rows, []any{&n.id, &n.similarity, &n.state}, func() error {
+				out = append(out, n)
+				return nil
+			})
+			return err
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return out, err
+}
+
+// searches holds the near-duplicate search of each family: the family is
+// a literal in the query, so that every plan of it can use the family's
+// partial index.
+var searches = func() map[string]string {
+	out := map[string]string{}
+	for _, f := range []string{FamilySocial, FamilyChat, FamilyCommunity, FamilyDirect} {
+		out[f] = fmt.Sprintf(queries.Get("Nearest"), f)
+	}
+	return out
+}()
 
 // countWords counts the runs of letters or digits in s, stopping at limit.
 func countWords(s string, limit int) int {

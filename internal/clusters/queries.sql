@@ -1,29 +1,31 @@
 -- name: StoreEmbedding
-INSERT INTO item_embeddings (item_id, model, channel_family, received_at, embedding)
-VALUES ($1, $2, $3, $4, $5::vector)
-ON CONFLICT (item_id) DO UPDATE SET model = excluded.model, embedding = excluded.embedding;
+INSERT INTO item_embeddings (item_id, model, channel_family, received_at, embedding, sketch)
+VALUES ($1, $2, $3, $4, $5::vector, $6::halfvec(256))
+ON CONFLICT (item_id) DO UPDATE SET model = excluded.model, embedding = excluded.embedding, sketch = excluded.sketch;
 
 -- name: Nearest
--- The most similar recent item of the family that has a classification of
--- its own or inherited, other than the item itself.
-SELECT e.item_id, 1 - (e.embedding <=> $1::vector) AS similarity
-FROM item_embeddings e
-JOIN items i ON i.id = e.item_id
-WHERE e.model = $2 AND e.channel_family = $3 AND e.received_at >= $4 AND e.item_id <> $5
-  AND i.state IN ('classified', 'pending_review', 'approved', 'replied', 'closed', 'auto_closed')
-ORDER BY e.embedding <=> $1::vector
-LIMIT 1;
+-- The nearest recent items of a family embedded with a model, proposed by
+-- the family's HNSW index over sketches, with their exact cosine
+-- similarity and state. A format: %[1]s is the family, a literal so that
+-- every plan can use the family's partial index. The CTE is materialized
+-- so that the filters run on the index's order (pgvector's iterative scan
+-- reads on while rows fail them).
+WITH near AS MATERIALIZED (
+    SELECT e.item_id, e.embedding
+    FROM item_embeddings e
+    WHERE e.channel_family = '%[1]s' AND e.received_at >= $2 AND e.item_id <> $3 AND e.model = $6
+    ORDER BY e.sketch <=> $1::halfvec(256)
+    LIMIT $4
+)
+SELECT n.item_id, 1 - (n.embedding <=> $5::vector) AS similarity, i.state
+FROM near n
+JOIN items i ON i.id = n.item_id
+ORDER BY similarity DESC, n.item_id;
 
--- name: NearestPending
--- The most similar recent item of the family received before the item and
--- still waiting for triage: an origin about to be classified.
-SELECT e.item_id, 1 - (e.embedding <=> $1::vector) AS similarity
-FROM item_embeddings e
-JOIN items i ON i.id = e.item_id
-WHERE e.model = $2 AND e.channel_family = $3 AND e.received_at >= $4 AND e.item_id < $5
-  AND i.state = 'received'
-ORDER BY e.embedding <=> $1::vector
-LIMIT 1;
+-- name: Prune
+-- Deletes a batch of vectors received before $1: out of every window.
+DELETE FROM item_embeddings
+WHERE item_id IN (SELECT item_id FROM item_embeddings WHERE received_at < $1 LIMIT $2);
 
 -- name: ClusterOf
 -- Locks the origin until the join commits, so that near-duplicates of one

@@ -40,6 +40,7 @@ type Rules interface {
 	AutoClose(in routing.Input) (string, bool)
 	Sampled(itemID int64) bool
 	SLA(priority string) time.Duration
+	Teams
 }
 
 // Args is the job that dispatches one triaged item.
@@ -92,8 +93,17 @@ func NewWorker(pool *pgxpool.Pool, rules Rules, log *slog.Logger) *Worker {
 	return &Worker{pool: pool, rules: rules, log: cmp.Or(log, slog.Default()), now: time.Now}
 }
 
+// Dispatch dispatches the item in tx: the transaction of the triage job
+// that classified it (it.State is the state it was moved to), so that an
+// item is classified and routed, closed or drafted at once, with no job of
+// its own. It must run inside a River job (it inserts the notify and draft
+// jobs with the job's client).
+func (w *Worker) Dispatch(ctx context.Context, tx pgx.Tx, it items.Item) error {
+	return w.dispatch(ctx, tx, it)
+}
+
 // Enqueue queues the dispatch of an item in tx (the transaction that
-// classified it).
+// classified it), for a Worker to run as a job of its own.
 func Enqueue(ctx context.Context, tx pgx.Tx, itemID int64) error {
 	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
 	if err != nil {
@@ -168,8 +178,11 @@ func (w *Worker) dispatch(ctx context.Context, tx pgx.Tx, it items.Item) error {
 	if err != nil {
 		return err
 	}
-	if _, err := client.InsertTx(ctx, tx, NotifyArgs{ItemID: it.ID, Event: routing.EventRouted, Team: d.Team}, nil); err != nil {
-		return err
+	// A team without a webhook has no one to tell: no job.
+	if team, ok := w.rules.Team(d.Team); ok && team.Webhook != "" {
+		if _, err := client.InsertTx(ctx, tx, NotifyArgs{ItemID: it.ID, Event: routing.EventRouted, Team: d.Team}, nil); err != nil {
+			return err
+		}
 	}
 	if ok, _ := drafts.Deserves(labels.Classification); ok {
 		_, err = client.InsertTx(ctx, tx, drafts.DraftArgs{ItemID: it.ID}, nil)
