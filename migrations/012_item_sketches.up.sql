@@ -8,13 +8,13 @@
 ALTER TABLE item_embeddings ADD COLUMN sketch halfvec(256);
 
 CREATE INDEX item_embeddings_sketch_social_idx ON item_embeddings
-    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 12, ef_construction = 48) WHERE channel_family = 'social';
+    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 8, ef_construction = 32) WHERE channel_family = 'social';
 CREATE INDEX item_embeddings_sketch_chat_idx ON item_embeddings
-    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 12, ef_construction = 48) WHERE channel_family = 'chat';
+    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 8, ef_construction = 32) WHERE channel_family = 'chat';
 CREATE INDEX item_embeddings_sketch_community_idx ON item_embeddings
-    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 12, ef_construction = 48) WHERE channel_family = 'community';
+    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 8, ef_construction = 32) WHERE channel_family = 'community';
 CREATE INDEX item_embeddings_sketch_direct_idx ON item_embeddings
-    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 12, ef_construction = 48) WHERE channel_family = 'direct';
+    USING hnsw (sketch halfvec_cosine_ops) WITH (m = 8, ef_construction = 32) WHERE channel_family = 'direct';
 
 -- Vectors are pruned once out of every window (clusters.PruneWorker).
 CREATE INDEX item_embeddings_received_idx ON item_embeddings (received_at);
