@@ -112,9 +112,6 @@ func (m *Matcher) Find(ctx context.Context, it items.Item) (Match, bool, error) 
 	}
 	v, fam := pgvector.NewVector(vecs[0]), Family(it.Channel)
 	sketch := pgvector.NewHalfVector(Sketch(vecs[0]))
-	if _, err := m.pool.Exec(ctx, queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), fam, it.ReceivedAt, v, sketch); err != nil {
-		return Match{}, false, fmt.Errorf("store embedding of item %d: %w", it.ID, err)
-	}
 	near, err := m.nearest(ctx, fam, v, sketch, it)
 	if err != nil {
 		return Match{}, false, fmt.Errorf("near-duplicates of item %d: %w", it.ID, err)
@@ -158,9 +155,10 @@ var classifiedStates = map[items.State]bool{
 	items.StateReplied: true, items.StateClosed: true, items.StateAutoClosed: true,
 }
 
-// nearest returns the candidates nearest recent items of the family
+// nearest stores the item's vector and sketch (so later items can match
+// it), and returns the candidates nearest recent items of the family
 // embedded with the matcher's model (received within the window, other
-// than the item), by exact cosine similarity, best first. The family's
+// than the item), by exact cosine similarity, best first: one round trip. The family's
 // HNSW index over sketches proposes them; pgvector's iterative scan keeps
 // reading it while the window and the model leave fewer than candidates.
 func (m *Matcher) nearest(ctx context.Context, family string, v pgvector.Vector, sketch pgvector.HalfVector, it items.Item) ([]neighbour, error) {
@@ -171,6 +169,7 @@ func (m *Matcher) nearest(ctx context.Context, family string, v pgvector.Vector,
 	var out []neighbour
 	err := pgx.BeginFunc(ctx, m.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		b.Queue(queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), family, it.ReceivedAt, v, sketch)
 		b.Queue("SET LOCAL hnsw.ef_search = 40")
 		b.Queue("SET LOCAL hnsw.iterative_scan = relaxed_order")
 		// A family without recent items would have the scan read the
