@@ -83,7 +83,11 @@ func TestPipelineFaults(t *testing.T) {
 			handler: llmtest.FailFirst(n/2, llmtest.Reply{Hang: true}, ok),
 			want:    map[string]int{"classified": n},
 			check: func(t *testing.T, b *testBundle) {
-				require.Equal(t, n/2, count(t, b.pool, "SELECT count(*) FROM model_calls WHERE task = 'classify' AND outcome = 'timeout'"))
+				// Every hang times out; on a loaded machine an answer that
+				// is merely slow may too (and its retry succeeds).
+				timeouts := count(t, b.pool, "SELECT count(*) FROM model_calls WHERE task = 'classify' AND outcome = 'timeout'")
+				require.GreaterOrEqual(t, timeouts, n/2)
+				require.Less(t, timeouts, n, "the answers that did not hang did not time out")
 			},
 		},
 		{
