@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/triage-oss/triage/internal/app"
 	"github.com/triage-oss/triage/internal/config"
 	"github.com/triage-oss/triage/internal/eval"
@@ -112,6 +114,15 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	f.Backend = cfg.Backend
+	// The database that will store the run is checked before any model
+	// call is spent: a run that cannot be stored fails now, not at the end.
+	var pool *pgxpool.Pool
+	if !f.noStore {
+		if pool, err = app.OpenDatabase(ctx, cfg.DatabaseURL, 2); err != nil {
+			return fmt.Errorf("%w (or pass --no-store)", err)
+		}
+		defer pool.Close()
+	}
 	res, preds, err := evaluate(ctx, cfg, e, f)
 	if err != nil {
 		return err
@@ -127,8 +138,8 @@ func runEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if !f.noStore {
-		return storeRun(ctx, cfg, e, f.set, res)
+	if pool != nil {
+		return storeRun(ctx, pool, e, f.set, res)
 	}
 	return nil
 }
@@ -192,17 +203,12 @@ func printRun(w io.Writer, res eval.Result) {
 }
 
 // storeRun saves the run in the database for the web UI and `eval compare`.
-func storeRun(ctx context.Context, cfg config.Config, e *env, set string, res eval.Result) error {
+func storeRun(ctx context.Context, pool *pgxpool.Pool, e *env, set string, res eval.Result) error {
 	data, err := os.ReadFile(set)
 	if err != nil {
 		return err
 	}
 	sum := sha256.Sum256(data)
-	pool, err := app.OpenDatabase(ctx, cfg.DatabaseURL, 2)
-	if err != nil {
-		return fmt.Errorf("%w (or pass --no-store)", err)
-	}
-	defer pool.Close()
 	id, err := eval.NewStore(pool).Save(ctx, res, hex.EncodeToString(sum[:]))
 	if err != nil {
 		return err
