@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -56,32 +57,54 @@ func (s *Store) RegisterModel(ctx context.Context, model string, dim int, state 
 				return fmt.Errorf("register embedding model %q: %w", model, err)
 			}
 		}
-		var exists bool
-		if err := tx.QueryRow(ctx, queries.Get("IndexExists"), indexName(model)).Scan(&exists); err != nil || exists {
-			return err
-		}
-		// Building over existing vectors is much faster with the graph in
-		// memory; the setting ends with the transaction.
-		if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '1GB'"); err != nil {
-			return err
-		}
-		// The model name is a bound literal in the index predicate:
-		// quote it as a SQL string.
-		ddl := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((%s) %s) WITH (m = %d, ef_construction = %d) WHERE model = %s",
-			indexName(model), indexExpr("embedding", dim), indexOps(dim), hnswM, hnswEFConstruction, quoteLiteral(model))
-		if _, err := tx.Exec(ctx, ddl); err != nil {
-			return fmt.Errorf("create index for embedding model %q: %w", model, err)
-		}
-		return nil
+		return ensureIndex(ctx, tx, model, dim)
 	})
 }
 
+// ensureIndex creates the model's index in tx unless it exists.
+func ensureIndex(ctx context.Context, tx pgx.Tx, model string, dim int) error {
+	var exists bool
+	if err := tx.QueryRow(ctx, queries.Get("IndexExists"), indexName(model)).Scan(&exists); err != nil || exists {
+		return err
+	}
+	// Building over existing vectors is much faster with the graph in
+	// memory; the setting ends with the transaction.
+	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '1GB'"); err != nil {
+		return err
+	}
+	// The model name is a bound literal in the index predicate: quote it
+	// as a SQL string.
+	ddl := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((%s) %s) WITH (m = %d, ef_construction = %d) WHERE model = %s",
+		indexName(model), indexExpr("embedding", dim), indexOps(dim), hnswM, hnswEFConstruction, quoteLiteral(model))
+	if _, err := tx.Exec(ctx, ddl); err != nil {
+		return fmt.Errorf("create index for embedding model %q: %w", model, err)
+	}
+	return nil
+}
+
+// DefaultBulkEmbed is the number of missing vectors from which
+// EmbedMissing drops the model's index, embeds, and builds the index
+// again: one build over all the vectors takes minutes where inserting them
+// one by one into the graph takes more than an hour (100,000 passages).
+const DefaultBulkEmbed = 5000
+
 // EmbedMissing embeds every chunk that has no vector from e's model, in
 // batches, and returns how many it embedded. It can be interrupted and
-// resumed: each batch commits on its own.
+// resumed: each batch commits on its own. With Store.BulkEmbed or more to do it
+// builds the model's index after the vectors (an interrupted run leaves
+// the index to the next, and searches by this model scan meanwhile).
 func (s *Store) EmbedMissing(ctx context.Context, e Embedder) (int, error) {
 	if err := s.RegisterModel(ctx, e.Model(), e.Dim(), nil); err != nil {
 		return 0, err
+	}
+	var missing int
+	if err := s.pool.QueryRow(ctx, queries.Get("CountWithoutEmbedding"), e.Model()).Scan(&missing); err != nil {
+		return 0, fmt.Errorf("count chunks to embed: %w", err)
+	}
+	if missing >= cmp.Or(s.BulkEmbed, DefaultBulkEmbed) {
+		if _, err := s.pool.Exec(ctx, "DROP INDEX IF EXISTS "+indexName(e.Model())); err != nil {
+			return 0, fmt.Errorf("drop the index of %s for a bulk embedding: %w", e.Model(), err)
+		}
 	}
 	total := 0
 	for {
@@ -105,13 +128,14 @@ func (s *Store) EmbedMissing(ctx context.Context, e Embedder) (int, error) {
 			return total, err
 		}
 		if len(ids) == 0 {
-			return total, nil
+			break
 		}
 		if err := s.putEmbeddings(ctx, e, ids, texts); err != nil {
 			return total, err
 		}
 		total += len(ids)
 	}
+	return total, pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return ensureIndex(ctx, tx, e.Model(), e.Dim()) })
 }
 
 func (s *Store) putEmbeddings(ctx context.Context, e Embedder, ids []int64, texts []string) error {

@@ -87,3 +87,8 @@ SELECT (SELECT count(*) FROM kb_documents), (SELECT count(*) FROM kb_chunks),
 -- name: IndexExists
 SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind = 'i');
+
+-- name: CountWithoutEmbedding
+SELECT count(*)
+FROM kb_chunks c
+WHERE NOT EXISTS (SELECT 1 FROM kb_embeddings e WHERE e.model = $1 AND e.chunk_id = c.id);

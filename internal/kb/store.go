@@ -24,6 +24,11 @@ var queries = postgres.ParseQueries(queriesSQL)
 
 // Store keeps the knowledge base in PostgreSQL.
 type Store struct {
+	// BulkEmbed is the number of missing vectors from which EmbedMissing
+	// builds the model's index after embedding rather than inserting into
+	// it (0: DefaultBulkEmbed).
+	BulkEmbed int
+
 	pool *pgxpool.Pool
 	now  func() time.Time
 }

@@ -156,3 +156,28 @@ func TestModels(t *testing.T) {
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// A bulk embedding drops the model's index and builds it after the vectors;
+// the index is back and serves the search.
+func TestBulkEmbedRebuildsIndex(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	arts, err := kb.ReadPath("testdata/kb")
+	require.NoError(t, err)
+	_, err = b.store.Import(b.ctx, "help", arts)
+	require.NoError(t, err)
+	require.NoError(t, b.store.RegisterModel(b.ctx, b.local.Model(), b.local.Dim(), nil))
+	const indexes = "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'kb_embeddings_hnsw_h%' AND schemaname = current_schema()"
+	require.Equal(t, 1, b.count(t, indexes), "registering creates the index")
+	const oid = "SELECT c.oid::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname LIKE 'kb_embeddings_hnsw_h%'"
+	before := b.count(t, oid)
+	b.store.BulkEmbed = 2
+	n, err := b.store.EmbedMissing(b.ctx, b.local)
+	require.NoError(t, err)
+	require.Equal(t, b.count(t, "SELECT count(*) FROM kb_chunks"), n)
+	require.Equal(t, 1, b.count(t, indexes), "the index is built again after the bulk")
+	require.NotEqual(t, before, b.count(t, oid), "a new index, built after the vectors")
+	hits, err := kb.NewRetriever(b.pool, b.local).Search(b.ctx, kb.Query{Text: "refund a duplicate charge", Mode: kb.ModeVector})
+	require.NoError(t, err)
+	require.Equal(t, "billing", hits[0].DocumentID)
+}
