@@ -92,3 +92,7 @@ SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relname
 SELECT count(*)
 FROM kb_chunks c
 WHERE NOT EXISTS (SELECT 1 FROM kb_embeddings e WHERE e.model = $1 AND e.chunk_id = c.id);
+
+-- name: CleanTextIndex
+-- Moves the full-text index's pending entries into the index proper.
+SELECT gin_clean_pending_list('kb_chunks_tsv_idx'::regclass);

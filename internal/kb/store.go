@@ -74,6 +74,15 @@ func (s *Store) Import(ctx context.Context, source string, articles []Article) (
 	if err != nil {
 		return ImportStats{}, fmt.Errorf("import %s: %w", source, err)
 	}
+	if st.Chunks > 0 {
+		// New passages wait in the full-text index's pending list (GIN
+		// fast update) until a vacuum, and every search reads that list
+		// through: after a 100,000-passage import, 13 ms a search instead
+		// of 1. Merge it now.
+		if _, err := s.pool.Exec(ctx, queries.Get("CleanTextIndex")); err != nil {
+			return st, fmt.Errorf("import %s: merge the full-text index: %w", source, err)
+		}
+	}
 	return st, nil
 }
 
