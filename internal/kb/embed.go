@@ -24,7 +24,8 @@ const EmbedBatch = 128
 // pgvector's defaults (16, 64): the offline embedder's sparse vectors and
 // short questions need a denser graph to be found. At 10,000 passages and
 // hnsw.ef_search 100, recall@10 against exact search rose from 0.53 (the
-// defaults at ef_search 200) to 0.74, at 5 ms a search.
+// defaults at ef_search 200) to 0.74, at 5 ms a search; at 100,000 and
+// ef_search 64 it is 0.75 (the binary-quantized index it replaced: 0.06).
 const (
 	hnswM              = 32
 	hnswEFConstruction = 256
