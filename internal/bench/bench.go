@@ -85,7 +85,7 @@ type sizes struct {
 
 var (
 	fullSizes  = sizes{100_000, 10_000, 2 * time.Minute, 100_000, 2000, 200, 0}
-	quickSizes = sizes{10_000, 2000, 10 * time.Second, 10_000, 100, 50, 100}
+	quickSizes = sizes{10_000, 2000, 10 * time.Second, 5_000, 100, 50, 100}
 )
 
 // runner runs the parts of one benchmark.
