@@ -116,6 +116,18 @@ func ensureVector(ctx context.Context, pool *pgxpool.Pool) error {
 		if err != nil {
 			return fmt.Errorf("create extension vector: %w", err)
 		}
+		// A database created with an older pgvector moves to the one
+		// installed (setup installs 0.8 or later where it found older).
+		var outdated bool
+		if err := tx.QueryRow(ctx, `SELECT extversion <> (SELECT default_version FROM pg_available_extensions WHERE name = 'vector')
+			FROM pg_extension WHERE extname = 'vector'`).Scan(&outdated); err != nil {
+			return fmt.Errorf("check extension vector's version: %w", err)
+		}
+		if outdated {
+			if _, err := tx.Exec(ctx, "ALTER EXTENSION vector UPDATE"); err != nil {
+				return fmt.Errorf("update extension vector: %w", err)
+			}
+		}
 		return nil
 	})
 }

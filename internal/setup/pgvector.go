@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -82,9 +83,12 @@ func EnsurePgvector(ctx context.Context, db Querier, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if ok {
+	if ok && versionAtLeast(version, MinPgvector) {
 		fmt.Fprintf(out, "pgvector: vector %s already available\n", version)
 		return nil
+	}
+	if ok {
+		fmt.Fprintf(out, "pgvector: vector %s is older than %s (halfvec indexes, iterative index scans): installing a newer one\n", version, MinPgvector)
 	}
 	major, err := serverMajor(ctx, db)
 	if err != nil {
@@ -94,6 +98,29 @@ func EnsurePgvector(ctx context.Context, db Querier, out io.Writer) error {
 		return err
 	}
 	return recheck(ctx, db, major, out)
+}
+
+// MinPgvector is the oldest pgvector Triage runs on: 0.7 brought halfvec
+// and its HNSW indexes, 0.8 iterative index scans.
+const MinPgvector = "0.8.0"
+
+// versionAtLeast compares dotted numeric versions ("0.8.0", "0.10.1");
+// a part that is not a number counts as 0.
+func versionAtLeast(v, min string) bool {
+	a, b := strings.Split(v, "."), strings.Split(min, ".")
+	for i := range max(len(a), len(b)) {
+		var x, y int
+		if i < len(a) {
+			x, _ = strconv.Atoi(a[i])
+		}
+		if i < len(b) {
+			y, _ = strconv.Atoi(b[i])
+		}
+		if x != y {
+			return x > y
+		}
+	}
+	return true
 }
 
 // recheck confirms, after the installer ran, that the server now offers the
@@ -106,6 +133,9 @@ func recheck(ctx context.Context, db Querier, major int, out io.Writer) error {
 	if !ok {
 		return fmt.Errorf("pgvector installed for PostgreSQL %d on this host, but the server does not list it (is the server on another host?): %w",
 			major, ErrPgvectorUnavailable)
+	}
+	if !versionAtLeast(version, MinPgvector) {
+		return fmt.Errorf("the server offers pgvector %s, Triage needs %s or later: %w", version, MinPgvector, ErrPgvectorUnavailable)
 	}
 	fmt.Fprintf(out, "pgvector: vector %s available\n", version)
 	return nil
@@ -140,6 +170,7 @@ func serverMajor(ctx context.Context, db Querier) (int, error) {
 func runScript(ctx context.Context, major int, out io.Writer) error {
 	stderr := &tailBuffer{max: scriptErrTailLines}
 	cmd := exec.CommandContext(ctx, "bash", "-c", pgvectorScript, "pgvector.sh", strconv.Itoa(major))
+	cmd.Env = append(os.Environ(), "PGVECTOR_MIN="+MinPgvector)
 	cmd.Stdout = out
 	cmd.Stderr = stderr
 	cmd.WaitDelay = scriptWaitDelay

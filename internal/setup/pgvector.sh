@@ -13,8 +13,10 @@
 #
 # The recipe, in order (internal/setup/doc.go explains it):
 #   1. pg_config is /usr/lib/postgresql/<N>/bin/pg_config.
-#   2. vector.control already in the server's extension directory: do nothing.
-#   3. apt has a candidate for postgresql-<N>-pgvector: apt-get install it.
+#   2. vector.control already in the server's extension directory, at
+#      PGVECTOR_MIN (default 0.8.0) or later: do nothing.
+#   3. apt has a candidate for postgresql-<N>-pgvector at PGVECTOR_MIN or
+#      later: apt-get install it.
 #   4. Otherwise build the pgvector source package of Debian trixie with PGXS,
 #      fetched through a private apt configuration that leaves the system's
 #      sources, lists and cache untouched.
@@ -29,6 +31,9 @@ readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # PGVECTOR_APT_ETC lets tests point the mirror lookup at fixture files.
 readonly APT_ETC=${PGVECTOR_APT_ETC:-/etc/apt}
 readonly LOCK_FILE=/tmp/triage-pgvector.lock
+# PGVECTOR_MIN is the oldest pgvector that will do (halfvec HNSW indexes
+# came with 0.7, iterative index scans with 0.8).
+readonly MIN_VERSION=${PGVECTOR_MIN:-0.8.0}
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -247,8 +252,13 @@ main() {
 	flock 9
 
 	if [[ -f $control ]]; then
-		say "already available for PostgreSQL $major ($(awk -F"'" '/^default_version/ { print $2 }' "$control"))"
-		return 0
+		local have
+		have=$(control_version "$control")
+		if recent "$have"; then
+			say "already available for PostgreSQL $major ($have)"
+			return 0
+		fi
+		say "PostgreSQL $major has pgvector $have, older than $MIN_VERSION"
 	fi
 	require_root
 
@@ -258,16 +268,33 @@ main() {
 		apt_update_once
 		candidate=$(apt_candidate "$package")
 	fi
-	if [[ -n $candidate ]]; then
+	if [[ -n $candidate ]] && recent "$candidate"; then
 		say "installing $package $candidate with apt"
 		apt_install "$package"
+	elif [[ -n $candidate ]]; then
+		say "apt has $package $candidate, older than $MIN_VERSION; building from source"
+		build_from_source "$major" "$pg_config"
 	else
 		say "apt has no $package; building from source"
 		build_from_source "$major" "$pg_config"
 	fi
 
 	[[ -f $control ]] || die "installation finished but $control is missing"
-	say "installed for PostgreSQL $major ($(awk -F"'" '/^default_version/ { print $2 }' "$control"))"
+	recent "$(control_version "$control")" || die "installed pgvector $(control_version "$control") is older than $MIN_VERSION"
+	say "installed for PostgreSQL $major ($(control_version "$control"))"
+}
+
+# control_version prints the default_version of a vector.control file.
+control_version() {
+	awk -F"'" '/^default_version/ { print $2 }' "$1"
+}
+
+# recent reports whether a version (0.8.0, or a Debian version such as
+# 0.8.0-1 or 1:0.8.0-1.pgdg120+1) is MIN_VERSION or later.
+recent() {
+	local v=${1#*:}
+	v=${v%%-*}
+	dpkg --compare-versions "$v" ge "$MIN_VERSION"
 }
 
 main "$@"

@@ -82,19 +82,27 @@ func TestEnsurePgvectorReportsInstallerFailure(t *testing.T) {
 	require.ErrorContains(t, err, "/usr/lib/postgresql/99/bin/pg_config not found")
 }
 
-// fakeQuerier is a server without pgvector that reports version.
-type fakeQuerier struct{ version int }
+// fakeQuerier is a server that reports version, and offers pgvector at
+// available ("": not at all).
+type fakeQuerier struct {
+	version   int
+	available string
+}
 
 func (f fakeQuerier) QueryRow(_ context.Context, sql string, _ ...any) pgx.Row {
-	if sql == serverVersionSQL {
+	switch {
+	case sql == serverVersionSQL:
 		return fakeRow{value: f.version}
+	case sql == availableSQL && f.available != "":
+		return fakeRow{text: f.available}
 	}
 	return fakeRow{err: pgx.ErrNoRows}
 }
 
-// fakeRow scans one int, or returns err.
+// fakeRow scans one int or string, or returns err.
 type fakeRow struct {
 	value int
+	text  string
 	err   error
 }
 
@@ -102,7 +110,12 @@ func (r fakeRow) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
 	}
-	*dest[0].(*int) = r.value
+	switch d := dest[0].(type) {
+	case *int:
+		*d = r.value
+	case *string:
+		*d = r.text
+	}
 	return nil
 }
 
@@ -170,4 +183,33 @@ Enabled: no
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+}
+
+func TestVersionAtLeast(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		v, min string
+		want   bool
+	}{
+		{"0.8.0", "0.8.0", true},
+		{"0.8.1", "0.8.0", true},
+		{"0.10.0", "0.8.0", true},
+		{"1.0", "0.8.0", true},
+		{"0.7.4", "0.8.0", false},
+		{"0.6.0", "0.8.0", false},
+		{"0.8", "0.8.0", true},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, versionAtLeast(tt.v, tt.min), "%s >= %s", tt.v, tt.min)
+	}
+}
+
+// An available pgvector older than MinPgvector sends EnsurePgvector to the
+// installer (which, for a major version with no PostgreSQL here, fails).
+func TestEnsurePgvectorUpgradesOldVersion(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	err := EnsurePgvector(t.Context(), fakeQuerier{version: 990001, available: "0.6.0"}, &out)
+	require.Contains(t, out.String(), "vector 0.6.0 is older than "+MinPgvector)
+	require.ErrorContains(t, err, "install pgvector for PostgreSQL 99")
 }
