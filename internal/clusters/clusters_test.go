@@ -72,3 +72,51 @@ func TestFind(t *testing.T) {
 		require.GreaterOrEqual(t, got.Similarity, clusters.DefaultThreshold)
 	}
 }
+
+// Vectors of another embedding model are never compared: after a switch
+// of model the old vectors neither match nor crowd out the new ones.
+func TestFindIgnoresOtherModels(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	local, err := embed.NewLocal(embed.LocalConfig{})
+	require.NoError(t, err)
+	store := items.NewStore(pool)
+	now := time.Now()
+	add := func(m *clusters.Matcher, id, text string, state items.State) items.Item {
+		t.Helper()
+		batch, err := items.DecodeBatch(fmt.Appendf(nil, `{"channel":"x","external_id":%q,"text":%q}`, id, text), now)
+		require.NoError(t, err)
+		res, err := store.Insert(ctx, batch.Items, "test", now)
+		require.NoError(t, err)
+		if state != items.StateReceived {
+			require.NoError(t, store.Transition(ctx, res[0].ID, items.Change{From: items.StateReceived, To: state, Actor: "test", At: now}))
+		}
+		it, err := store.Get(ctx, res[0].ID)
+		require.NoError(t, err)
+		_, _, err = m.Find(ctx, it)
+		require.NoError(t, err)
+		return it
+	}
+	old := clusters.NewMatcher(pool, renamed{local, "old-model"}, clusters.Config{Window: time.Hour})
+	current := clusters.NewMatcher(pool, local, clusters.Config{Window: time.Hour})
+	text := "Checkout keeps failing with error 502 when I pay by card"
+	add(old, "a", text, items.StateClassified)
+	it := add(current, "b", text+"!", items.StateReceived)
+	_, ok, err := current.Find(ctx, it)
+	require.NoError(t, err)
+	require.False(t, ok, "the only near-duplicate was embedded by another model")
+	origin := add(current, "c", text+"!!", items.StateClassified)
+	m, ok, err := current.Find(ctx, it)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, origin.ID, m.Origin)
+}
+
+// renamed is an embedder under another model name.
+type renamed struct {
+	*embed.Local
+	model string
+}
+
+func (r renamed) Model() string { return r.model }
