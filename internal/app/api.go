@@ -66,7 +66,7 @@ func newAPI(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) (*API, erro
 	if err != nil {
 		return nil, err
 	}
-	local, err := NewLocal(cfg)
+	local, _, err := loadLocalModel(cfg.LocalModel)
 	if err != nil {
 		return nil, err
 	}

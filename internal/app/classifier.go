@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -121,17 +120,14 @@ func piiRedactor(cfg config.Config) func(string) string {
 }
 
 // IngestPriority returns the triage priority of a new item by a local
-// reading of its text (microseconds): an item the local model gives some
-// risk (probability >= dispatch.VetoRisk) or high urgency goes ahead of
-// a backlog; the model classifies it properly when its turn comes.
-func IngestPriority(local *classify.Local) func(items.NewItem) int {
+// reading of its text (tens of microseconds, localmodel.Model.Screen): an
+// item the local model gives some risk (probability >= dispatch.VetoRisk)
+// or high urgency goes ahead of a backlog; the model classifies it properly
+// when its turn comes.
+func IngestPriority(local *localmodel.Model) func(items.NewItem) int {
 	return func(n items.NewItem) int {
-		res, err := local.Classify(context.Background(), classify.Input{Channel: n.Channel, Text: n.Text})
-		if err != nil {
-			return pipeline.PriorityNormal
-		}
-		l := res.Labels
-		if l.RiskProbability() >= dispatch.VetoRisk || l.Urgency == taxonomy.UrgencyHigh || l.Urgency == taxonomy.UrgencyCritical {
+		s := local.Screen(n.Text)
+		if s.RiskProbability() >= dispatch.VetoRisk || s.Urgency == taxonomy.UrgencyHigh || s.Urgency == taxonomy.UrgencyCritical {
 			return pipeline.PriorityUrgent
 		}
 		return pipeline.PriorityNormal

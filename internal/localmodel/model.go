@@ -17,6 +17,8 @@ type Model struct {
 	codes [][256]float32
 	bias  []float32 // per output
 	scale []float32 // per output: the largest weight magnitude, the code book's range
+	// screenOuts are the outputs Screen computes.
+	screenOuts []int
 
 	pool sync.Pool // *scratch
 }
@@ -76,6 +78,7 @@ func (m *Model) initCodes() {
 			m.codes[o][uint8(int8(q))] = decode(int8(max(q, -127)), m.scale[o])
 		}
 	}
+	m.initScreen()
 	m.pool.New = func() any {
 		return &scratch{feat: newFeaturizer(m.bits, m.idf), acc: make([]float64, m.outs), prob: make([]float64, m.outs)}
 	}
