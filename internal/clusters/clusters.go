@@ -116,7 +116,8 @@ func (m *Matcher) Find(ctx context.Context, it items.Item) (Match, bool, error) 
 	if err != nil {
 		return Match{}, false, fmt.Errorf("near-duplicates of item %d: %w", it.ID, err)
 	}
-	return pick(near, it.ID, m.cfg.Threshold)
+	mt, ok := pick(near, it.ID, m.cfg.Threshold)
+	return mt, ok, nil
 }
 
 // neighbour is a recent item of the family near the one matched.
@@ -129,7 +130,7 @@ type neighbour struct {
 // pick returns the most similar neighbour at or above threshold that has a
 // classification, own or inherited; failing that, the most similar one
 // received before the item (a lower id) and still waiting for triage.
-func pick(near []neighbour, id int64, threshold float64) (Match, bool, error) {
+func pick(near []neighbour, id int64, threshold float64) (Match, bool) {
 	var pending *neighbour
 	for i, n := range near {
 		if n.similarity < threshold {
@@ -137,15 +138,15 @@ func pick(near []neighbour, id int64, threshold float64) (Match, bool, error) {
 		}
 		switch {
 		case classifiedStates[n.state]:
-			return Match{Origin: n.id, Similarity: n.similarity}, true, nil
+			return Match{Origin: n.id, Similarity: n.similarity}, true
 		case n.state == items.StateReceived && n.id < id && (pending == nil || n.similarity > pending.similarity):
 			pending = &near[i]
 		}
 	}
 	if pending != nil {
-		return Match{Origin: pending.id, Similarity: pending.similarity, Pending: true}, true, nil
+		return Match{Origin: pending.id, Similarity: pending.similarity, Pending: true}, true
 	}
-	return Match{}, false, nil
+	return Match{}, false
 }
 
 // classifiedStates are the states of an item that has a classification a
@@ -156,11 +157,12 @@ var classifiedStates = map[items.State]bool{
 }
 
 // nearest stores the item's vector and sketch (so later items can match
-// it), and returns the candidates nearest recent items of the family
-// embedded with the matcher's model (received within the window, other
-// than the item), by exact cosine similarity, best first: one round trip. The family's
-// HNSW index over sketches proposes them; pgvector's iterative scan keeps
-// reading it while the window and the model leave fewer than candidates.
+// it) and returns, in one round trip, the nearest recent items of the
+// family embedded with the matcher's model (received within the window,
+// other than the item; at most candidates), by exact cosine similarity,
+// best first. The family's HNSW index over sketches proposes them;
+// pgvector's iterative scan keeps reading it while the window and the
+// model leave fewer than candidates.
 func (m *Matcher) nearest(ctx context.Context, family string, v pgvector.Vector, sketch pgvector.HalfVector, it items.Item) ([]neighbour, error) {
 	search, ok := searches[family]
 	if !ok {
