@@ -43,7 +43,9 @@ type Rules interface {
 	Teams
 }
 
-// Args is the job that dispatches one triaged item.
+// Args is the job that dispatches one triaged item. Triage now dispatches
+// in its own transaction (Worker.Dispatch); the job kind remains for jobs
+// queued by earlier versions.
 type Args struct {
 	ItemID int64 `json:"item_id"`
 }
@@ -100,17 +102,6 @@ func NewWorker(pool *pgxpool.Pool, rules Rules, log *slog.Logger) *Worker {
 // jobs with the job's client).
 func (w *Worker) Dispatch(ctx context.Context, tx pgx.Tx, it items.Item) error {
 	return w.dispatch(ctx, tx, it)
-}
-
-// Enqueue queues the dispatch of an item in tx (the transaction that
-// classified it), for a Worker to run as a job of its own.
-func Enqueue(ctx context.Context, tx pgx.Tx, itemID int64) error {
-	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
-	if err != nil {
-		return err
-	}
-	_, err = client.InsertTx(ctx, tx, Args{ItemID: itemID}, nil)
-	return err
 }
 
 // Work dispatches the item once; an item no longer classified or filtered
