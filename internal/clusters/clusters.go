@@ -157,21 +157,27 @@ var classifiedStates = map[items.State]bool{
 }
 
 // nearest stores the item's vector and sketch (so later items can match
-// it) and returns, in one round trip, the nearest recent items of the
-// family embedded with the matcher's model (received within the window,
-// other than the item; at most candidates), by exact cosine similarity,
-// best first. The family's HNSW index over sketches proposes them;
-// pgvector's iterative scan keeps reading it while the window and the
-// model leave fewer than candidates.
+// it) and returns the nearest recent items of the family embedded with the
+// matcher's model (received within the window, other than the item; at
+// most candidates), by exact cosine similarity, best first. The family's
+// HNSW index over sketches proposes them; pgvector's iterative scan keeps
+// reading it while the window and the model leave fewer than candidates.
 func (m *Matcher) nearest(ctx context.Context, family string, v pgvector.Vector, sketch pgvector.HalfVector, it items.Item) ([]neighbour, error) {
 	search, ok := searches[family]
 	if !ok {
 		return nil, fmt.Errorf("no index for channel family %q", family)
 	}
+	// The vector is committed before the search: of two near-duplicates
+	// triaged at the same moment, each then sees the other, and the later
+	// one waits for the earlier's classification. Stored and searched in
+	// one transaction, neither would see the other and both would cost a
+	// model call.
+	if _, err := m.pool.Exec(ctx, queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), family, it.ReceivedAt, v, sketch); err != nil {
+		return nil, fmt.Errorf("store the vector: %w", err)
+	}
 	var out []neighbour
 	err := pgx.BeginFunc(ctx, m.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		b.Queue(queries.Get("StoreEmbedding"), it.ID, m.embedder.Model(), family, it.ReceivedAt, v, sketch)
 		b.Queue("SET LOCAL hnsw.ef_search = 40")
 		b.Queue("SET LOCAL hnsw.iterative_scan = relaxed_order")
 		// A family without recent items would have the scan read the
