@@ -37,9 +37,9 @@ const (
 // base, once).
 //
 // The index is over the vectors as half-precision floats (cosine distance):
-// a hundred thousand 1,124-dimension vectors take 240 MB instead of 450, and
-// the search re-ranks the index's candidates by exact cosine distance, so
-// precision is not lost. Models with more than MaxHalfvecDim dimensions,
+// a hundred thousand 1,124-dimension vectors take about 260 MB with the
+// graph, and the search re-ranks the index's candidates by exact cosine
+// distance, so precision is not lost. Models with more than MaxHalfvecDim dimensions,
 // which halfvec indexes do not take, are indexed by the binary
 // quantization of their vectors (one bit per dimension, Hamming distance):
 // that only works for large, centred embeddings such as hosted models'.
@@ -75,8 +75,9 @@ func ensureIndex(ctx context.Context, tx pgx.Tx, model string, dim int) error {
 	}
 	// The model name is a bound literal in the index predicate: quote it
 	// as a SQL string.
+	x := indexFor(dim)
 	ddl := fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((%s) %s) WITH (m = %d, ef_construction = %d) WHERE model = %s",
-		indexName(model), indexExpr("embedding", dim), indexOps(dim), hnswM, hnswEFConstruction, quoteLiteral(model))
+		indexName(model), x.expr("embedding"), x.ops(), hnswM, hnswEFConstruction, quoteLiteral(model))
 	if _, err := tx.Exec(ctx, ddl); err != nil {
 		return fmt.Errorf("create index for embedding model %q: %w", model, err)
 	}

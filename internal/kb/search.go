@@ -133,6 +133,7 @@ func (r *Retriever) vector(ctx context.Context, q Query, filter []byte) ([]int64
 	// filter is spelled out only when there is one, so that a generic plan
 	// never trades the index for a scan.
 	dim := r.embedder.Dim()
+	x := indexFor(dim)
 	where, args := "", []any{pgvector.NewVector(vecs[0]), r.embedder.Model(), q.Candidates}
 	if filter != nil {
 		where = ` AND e.chunk_id IN (SELECT c.id FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
@@ -144,7 +145,7 @@ func (r *Retriever) vector(ctx context.Context, q Query, filter []byte) ([]int64
 			WHERE e.model = $2%[5]s
 			ORDER BY %[1]s %[6]s %[2]s LIMIT $4) c
 		ORDER BY c.%[3]s <=> $1::vector(%[4]d) LIMIT $3`,
-		indexExpr("e.embedding", dim), indexExpr("$1", dim), dimExpr(dim), dim, where, indexDistance(dim))
+		x.expr("e.embedding"), x.expr("$1"), dimExpr(dim), dim, where, x.distance())
 	rerank := max(RerankFactor*q.Candidates, MinRerank)
 	var ids []int64
 	err = pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {

@@ -144,27 +144,35 @@ func indexName(model string) string {
 // dimExpr is the typed vector expression queries rank by.
 func dimExpr(dim int) string { return "embedding::vector(" + strconv.Itoa(dim) + ")" }
 
-// indexExpr is the expression a model's index stores for the vector
-// expression v: its halfvec, or above MaxHalfvecDim its binary quantization.
-func indexExpr(v string, dim int) string {
-	d := strconv.Itoa(dim)
-	if dim <= MaxHalfvecDim {
+// vectorIndex is how a model's HNSW index stores and compares vectors.
+type vectorIndex struct {
+	dim int
+	// half: halfvec and cosine distance; otherwise, above MaxHalfvecDim,
+	// the binary quantization and Hamming distance.
+	half bool
+}
+
+func indexFor(dim int) vectorIndex { return vectorIndex{dim: dim, half: dim <= MaxHalfvecDim} }
+
+// expr is the expression the index stores for the vector expression v.
+func (x vectorIndex) expr(v string) string {
+	d := strconv.Itoa(x.dim)
+	if x.half {
 		return v + "::halfvec(" + d + ")"
 	}
 	return "binary_quantize(" + v + "::vector(" + d + "))::bit(" + d + ")"
 }
 
-// indexOps is the operator class of a model's index, and indexDistance the
-// distance operator it serves.
-func indexOps(dim int) string {
-	if dim <= MaxHalfvecDim {
+// ops is the index's operator class, distance the operator it serves.
+func (x vectorIndex) ops() string {
+	if x.half {
 		return "halfvec_cosine_ops"
 	}
 	return "bit_hamming_ops"
 }
 
-func indexDistance(dim int) string {
-	if dim <= MaxHalfvecDim {
+func (x vectorIndex) distance() string {
+	if x.half {
 		return "<=>"
 	}
 	return "<~>"
