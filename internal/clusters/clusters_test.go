@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/triage-oss/triage/internal/clusters"
@@ -14,30 +15,50 @@ import (
 	"github.com/triage-oss/triage/internal/postgres/pgtest"
 )
 
+// testBundle is a schema of the test's own and the offline embedder.
+type testBundle struct {
+	ctx   context.Context
+	pool  *pgxpool.Pool
+	store *items.Store
+	local *embed.Local
+	n     int // items added
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	pool := pgtest.New(t)
+	local, err := embed.NewLocal(embed.LocalConfig{})
+	require.NoError(t, err)
+	return &testBundle{ctx: context.Background(), pool: pool, store: items.NewStore(pool), local: local}
+}
+
+// add stores an item of channel with text received at received, moves it
+// to state, and runs m.Find on it, which stores its vector.
+func (b *testBundle) add(t *testing.T, m *clusters.Matcher, channel, text string, received time.Time, state items.State) items.Item {
+	t.Helper()
+	b.n++
+	batch, err := items.DecodeBatch(fmt.Appendf(nil, `{"channel":%q,"external_id":"%d","text":%q}`, channel, b.n, text), received)
+	require.NoError(t, err)
+	res, err := b.store.Insert(b.ctx, batch.Items, "test", received)
+	require.NoError(t, err)
+	if state != items.StateReceived {
+		require.NoError(t, b.store.Transition(b.ctx, res[0].ID, items.Change{From: items.StateReceived, To: state, Actor: "test", At: received}))
+	}
+	it, err := b.store.Get(b.ctx, res[0].ID)
+	require.NoError(t, err)
+	_, _, err = m.Find(b.ctx, it)
+	require.NoError(t, err)
+	return it
+}
+
 func TestFind(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	pool := pgtest.New(t)
-	e, err := embed.NewLocal(embed.LocalConfig{})
-	require.NoError(t, err)
-	m := clusters.NewMatcher(pool, e, clusters.Config{Window: time.Hour})
-	store := items.NewStore(pool)
-	n := 0
+	b := setup(t)
+	m := clusters.NewMatcher(b.pool, b.local, clusters.Config{Window: time.Hour})
+	ctx := b.ctx
 	add := func(channel, text string, received time.Time, state items.State) items.Item {
 		t.Helper()
-		n++
-		batch, err := items.DecodeBatch(fmt.Appendf(nil, `{"channel":%q,"external_id":"%d","text":%q}`, channel, n, text), received)
-		require.NoError(t, err)
-		res, err := store.Insert(ctx, batch.Items, "test", received)
-		require.NoError(t, err)
-		if state != items.StateReceived {
-			require.NoError(t, store.Transition(ctx, res[0].ID, items.Change{From: items.StateReceived, To: state, Actor: "test", At: received}))
-		}
-		it, err := store.Get(ctx, res[0].ID)
-		require.NoError(t, err)
-		_, _, err = m.Find(ctx, it) // stores its vector
-		require.NoError(t, err)
-		return it
+		return b.add(t, m, channel, text, received, state)
 	}
 	now := time.Now()
 	origin := add("x", "Checkout keeps failing with error 502 when I pay by card", now.Add(-10*time.Minute), items.StateClassified)
@@ -77,37 +98,18 @@ func TestFind(t *testing.T) {
 // of model the old vectors neither match nor crowd out the new ones.
 func TestFindIgnoresOtherModels(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	pool := pgtest.New(t)
-	local, err := embed.NewLocal(embed.LocalConfig{})
-	require.NoError(t, err)
-	store := items.NewStore(pool)
-	now := time.Now()
-	add := func(m *clusters.Matcher, id, text string, state items.State) items.Item {
-		t.Helper()
-		batch, err := items.DecodeBatch(fmt.Appendf(nil, `{"channel":"x","external_id":%q,"text":%q}`, id, text), now)
-		require.NoError(t, err)
-		res, err := store.Insert(ctx, batch.Items, "test", now)
-		require.NoError(t, err)
-		if state != items.StateReceived {
-			require.NoError(t, store.Transition(ctx, res[0].ID, items.Change{From: items.StateReceived, To: state, Actor: "test", At: now}))
-		}
-		it, err := store.Get(ctx, res[0].ID)
-		require.NoError(t, err)
-		_, _, err = m.Find(ctx, it)
-		require.NoError(t, err)
-		return it
-	}
-	old := clusters.NewMatcher(pool, renamed{local, "old-model"}, clusters.Config{Window: time.Hour})
-	current := clusters.NewMatcher(pool, local, clusters.Config{Window: time.Hour})
+	b := setup(t)
+	old := clusters.NewMatcher(b.pool, renamed{b.local, "old-model"}, clusters.Config{Window: time.Hour})
+	current := clusters.NewMatcher(b.pool, b.local, clusters.Config{Window: time.Hour})
 	text := "Checkout keeps failing with error 502 when I pay by card"
-	add(old, "a", text, items.StateClassified)
-	it := add(current, "b", text+"!", items.StateReceived)
-	_, ok, err := current.Find(ctx, it)
+	now := time.Now()
+	b.add(t, old, "x", text, now, items.StateClassified)
+	it := b.add(t, current, "x", text+"!", now, items.StateReceived)
+	_, ok, err := current.Find(b.ctx, it)
 	require.NoError(t, err)
 	require.False(t, ok, "the only near-duplicate was embedded by another model")
-	origin := add(current, "c", text+"!!", items.StateClassified)
-	m, ok, err := current.Find(ctx, it)
+	origin := b.add(t, current, "x", text+"!!", now, items.StateClassified)
+	m, ok, err := current.Find(b.ctx, it)
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Equal(t, origin.ID, m.Origin)

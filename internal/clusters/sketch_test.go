@@ -12,7 +12,6 @@ import (
 	"github.com/triage-oss/triage/internal/clusters"
 	"github.com/triage-oss/triage/internal/embed"
 	"github.com/triage-oss/triage/internal/items"
-	"github.com/triage-oss/triage/internal/postgres/pgtest"
 )
 
 func cosine(a, b []float32) float64 {
@@ -59,28 +58,16 @@ func TestSketchKeepsCosines(t *testing.T) {
 
 func TestPrune(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	pool := pgtest.New(t)
-	e, err := embed.NewLocal(embed.LocalConfig{})
-	require.NoError(t, err)
-	m := clusters.NewMatcher(pool, e, clusters.Config{Window: time.Hour})
-	store := items.NewStore(pool)
+	b := setup(t)
+	m := clusters.NewMatcher(b.pool, b.local, clusters.Config{Window: time.Hour})
 	now := time.Now()
 	for i, age := range []time.Duration{3 * time.Hour, 2 * time.Hour, 30 * time.Minute, time.Minute} {
-		received := now.Add(-age)
-		batch, err := items.DecodeBatch(fmt.Appendf(nil, `{"channel":"x","external_id":"%d","text":"checkout fails with error %d again today"}`, i, i), received)
-		require.NoError(t, err)
-		res, err := store.Insert(ctx, batch.Items, "test", received)
-		require.NoError(t, err)
-		it, err := store.Get(ctx, res[0].ID)
-		require.NoError(t, err)
-		_, _, err = m.Find(ctx, it)
-		require.NoError(t, err)
+		b.add(t, m, "x", fmt.Sprintf("checkout fails with error %d again today", i), now.Add(-age), items.StateReceived)
 	}
-	n, err := clusters.NewPruneWorker(pool, time.Hour, nil).Prune(ctx)
+	n, err := clusters.NewPruneWorker(b.pool, time.Hour, nil).Prune(b.ctx)
 	require.NoError(t, err)
 	require.EqualValues(t, 2, n)
 	var left int
-	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM item_embeddings WHERE received_at >= $1", now.Add(-time.Hour)).Scan(&left))
+	require.NoError(t, b.pool.QueryRow(b.ctx, "SELECT count(*) FROM item_embeddings WHERE received_at >= $1", now.Add(-time.Hour)).Scan(&left))
 	require.Equal(t, 2, left)
 }

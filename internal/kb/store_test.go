@@ -40,6 +40,15 @@ func (b *testBundle) count(t *testing.T, sql string, args ...any) int {
 	return n
 }
 
+// importTestdata imports testdata/kb as the source "help".
+func (b *testBundle) importTestdata(t *testing.T) {
+	t.Helper()
+	arts, err := kb.ReadPath("testdata/kb")
+	require.NoError(t, err)
+	_, err = b.store.Import(b.ctx, "help", arts)
+	require.NoError(t, err)
+}
+
 // copyDir copies testdata/kb to a fresh directory the test may change.
 func copyDir(t *testing.T) string {
 	t.Helper()
@@ -132,10 +141,7 @@ func TestSearchModesAndFilter(t *testing.T) {
 func TestModels(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	arts, err := kb.ReadPath("testdata/kb")
-	require.NoError(t, err)
-	_, err = b.store.Import(b.ctx, "help", arts)
-	require.NoError(t, err)
+	b.importTestdata(t)
 	wv, err := embed.LoadDefaultWordVectors()
 	if errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("word vectors not installed: run `make setup` (internal/embed/install-glove.sh)")
@@ -162,10 +168,7 @@ func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard,
 func TestBulkEmbedRebuildsIndex(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	arts, err := kb.ReadPath("testdata/kb")
-	require.NoError(t, err)
-	_, err = b.store.Import(b.ctx, "help", arts)
-	require.NoError(t, err)
+	b.importTestdata(t)
 	require.NoError(t, b.store.RegisterModel(b.ctx, b.local.Model(), b.local.Dim(), nil))
 	const indexes = "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'kb_embeddings_hnsw_h%' AND schemaname = current_schema()"
 	require.Equal(t, 1, b.count(t, indexes), "registering creates the index")
